@@ -1,0 +1,50 @@
+/** A serialised card with its entity tag. */
+export interface CardRepresentation {
+  body: string;
+  etag: string;
+}
+
+const encoder = new TextEncoder();
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A strong ETag over the exact bytes served: a SHA-256 of the body. */
+export async function representCard(card: unknown): Promise<CardRepresentation> {
+  const body = JSON.stringify(card);
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(body));
+  return { body, etag: `"${toBase64Url(new Uint8Array(digest).subarray(0, 18))}"` };
+}
+
+/** Whether an `If-None-Match` header matches `etag` (weak comparison, per RFC 9110). */
+export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
+  if (header === null) return false;
+  const trimmed = header.trim();
+  if (trimmed === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  return trimmed.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === opaque);
+}
+
+/**
+ * The card as an HTTP response: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
+ * when the client already holds this version.
+ */
+export function cardResponse(
+  request: Request,
+  card: CardRepresentation,
+  maxAgeSeconds: number,
+): Response {
+  const headers = new Headers({
+    "content-type": "application/json",
+    etag: card.etag,
+    "cache-control": `public, max-age=${maxAgeSeconds}`,
+    vary: "A2A-Version",
+  });
+  if (matchesIfNoneMatch(request.headers.get("if-none-match"), card.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(request.method === "HEAD" ? null : card.body, { status: 200, headers });
+}

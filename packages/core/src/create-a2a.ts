@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { AgentCardInput } from "./card/card-input.js";
+import { type Clock, systemClock } from "./ports/clock.js";
+import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
+import { consoleLogger, type Logger } from "./ports/logger.js";
+import type { TaskStore } from "./ports/task-store.js";
+import { A2AServer } from "./server/a2a-server.js";
+import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
+import { createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
+
+/** Options of {@link createA2A}. Only `card` and `executor` are required. */
+export interface A2AOptions {
+  /** What the agent is; interfaces and capabilities are derived. */
+  card: AgentCardInput;
+  /** The agent: a function or an object with `execute` (and optionally `cancel`). */
+  executor: AgentExecutor;
+  /** Where tasks live. Default: a bounded {@link InMemoryTaskStore}. */
+  taskStore?: TaskStore;
+  /** Path the agent is mounted at, e.g. `/a2a`. Default `/`. Adapters pass it per request. */
+  basePath?: string;
+  /** The public URL of the JSON-RPC endpoint in the card, when a proxy changes it. */
+  publicUrl?: string;
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Interval of SSE keep-alive comments in ms; 0 disables. Default 15 000. */
+  keepAliveMs?: number;
+  /** `Cache-Control: max-age` of the agent card in seconds. Default 300. */
+  cardMaxAgeSeconds?: number;
+  /** Where errors the client is not told about go. Default: console (warn and error). */
+  logger?: Logger;
+  /** Time source, for tests. */
+  clock?: Clock;
+  /** Id generator for tasks, contexts, messages and artifacts. Default `crypto.randomUUID`. */
+  generateId?: () => string;
+}
+
+/** A mounted-anywhere A2A agent. */
+export interface A2A {
+  /** Answers one HTTP request: the agent card, or a JSON-RPC call (plain or SSE). */
+  fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /** Live counts, for health checks and leak tests. */
+  stats(): { activeExecutions: number; subscribers: number };
+}
+
+const Options = z.object({
+  card: AgentCardInput,
+  executor: z.union([
+    z.function(),
+    z.object({ execute: z.function(), cancel: z.function().optional() }).passthrough(),
+  ]),
+  basePath: z.string().optional(),
+  publicUrl: z.url().optional(),
+  maxBodyBytes: z.number().int().positive().optional(),
+  keepAliveMs: z.number().int().nonnegative().optional(),
+  cardMaxAgeSeconds: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Creates an A2A 1.0 agent server whose entry point is a Fetch handler.
+ *
+ * @example
+ * ```ts
+ * const a2a = createA2A({
+ *   card: { name: "Echo", description: "Echoes text", version: "1.0.0",
+ *           skills: [{ id: "echo", name: "Echo", description: "Echoes", tags: ["echo"] }] },
+ *   executor: async (ctx, task) => { await task.complete(`You said: ${ctx.text}`); },
+ * });
+ * const response = await a2a.fetch(request);
+ * ```
+ * @throws TypeError when the options are invalid, naming the offending field.
+ */
+export function createA2A(options: A2AOptions): A2A {
+  const parsed = Options.safeParse(options);
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`)
+      .join("; ");
+    throw new TypeError(`createA2A: invalid options: ${details}`);
+  }
+  const card = parsed.data.card;
+  const logger = options.logger ?? consoleLogger;
+  const executor: AgentExecutorObject =
+    typeof options.executor === "function" ? { execute: options.executor } : options.executor;
+  const server = new A2AServer({
+    executor,
+    store: options.taskStore ?? new InMemoryTaskStore({ clock: options.clock ?? systemClock }),
+    clock: options.clock ?? systemClock,
+    logger,
+    newId: options.generateId ?? (() => crypto.randomUUID()),
+    streaming: card.capabilities?.streaming ?? true,
+    extendedAgentCard: card.capabilities?.extendedAgentCard ?? false,
+    inputModes: card.defaultInputModes ?? ["text/plain"],
+  });
+  const fetch = createFetchHandler({
+    server,
+    logger,
+    card,
+    basePath: options.basePath ?? "/",
+    publicUrl: options.publicUrl,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,
+    requiredExtensions: (card.capabilities?.extensions ?? []).filter((e) => e.required),
+  });
+  return {
+    fetch,
+    stats: () => ({
+      activeExecutions: server.activeExecutions,
+      subscribers: server.hub.listenerCount(),
+    }),
+  };
+}

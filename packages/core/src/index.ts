@@ -1,0 +1,57 @@
+/**
+ * `@a2a-mount/core`: a runtime-neutral A2A 1.0 server over the Fetch API.
+ * @packageDocumentation
+ */
+
+export type { AgentCardInput } from "./card/card-input.js";
+export { type A2A, type A2AOptions, createA2A } from "./create-a2a.js";
+export {
+  A2AError,
+  type A2AErrorKind,
+  ERROR_DOMAIN,
+  type FieldViolation,
+} from "./errors/a2a-error.js";
+export type { Clock } from "./ports/clock.js";
+export {
+  InMemoryTaskStore,
+  type InMemoryTaskStoreOptions,
+} from "./ports/in-memory-task-store.js";
+export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
+export { decodePageToken, encodePageToken } from "./ports/page-token.js";
+export {
+  InvalidPageTokenError,
+  type TaskKey,
+  type TaskListPage,
+  type TaskListQuery,
+  type TaskScope,
+  type TaskStore,
+} from "./ports/task-store.js";
+export type { CallContext, Principal, ProtocolVersion } from "./server/call-context.js";
+export type {
+  AgentExecuteFn,
+  AgentExecutor,
+  AgentExecutorObject,
+  AgentMessageInput,
+  ArtifactInput,
+  ArtifactOptions,
+  RequestContext,
+  TaskHelper,
+} from "./server/execution/agent-executor.js";
+export { type FetchContext, WELL_KNOWN_CARD_PATH } from "./transport/fetch-handler.js";
+export type {
+  AgentCard,
+  Artifact,
+  Message,
+  Part,
+  Task,
+  TaskArtifactUpdateEvent,
+  TaskState,
+  TaskStatus,
+  TaskStatusUpdateEvent,
+} from "./wire/v1/index.js";
+export * as wire from "./wire/v1/index.js";
+export type {
+  ListTasksResponse,
+  SendMessageResponse,
+  StreamResponse,
+} from "./wire/v1/responses.js";

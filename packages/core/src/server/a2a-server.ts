@@ -1,0 +1,323 @@
+import { A2AError, errors } from "../errors/a2a-error.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import { InvalidPageTokenError, type TaskKey, type TaskStore } from "../ports/task-store.js";
+import {
+  type CancelTaskRequest,
+  type GetTaskRequest,
+  isInterrupted,
+  isTerminal,
+  type ListTasksRequest,
+  type SendMessageRequest,
+  type SubscribeToTaskRequest,
+  type Task,
+} from "../wire/v1/index.js";
+import type {
+  ListTasksResponse,
+  SendMessageResponse,
+  StreamResponse,
+} from "../wire/v1/responses.js";
+import { type CallContext, ownerOf } from "./call-context.js";
+import type { AgentExecutorObject } from "./execution/agent-executor.js";
+import { EventQueue } from "./execution/event-queue.js";
+import { statusEvent } from "./execution/events.js";
+import { Execution, type ExecutionDeps } from "./execution/execution.js";
+import { TaskEventHub } from "./execution/task-event-hub.js";
+import { taskView, withStatus } from "./execution/task-reducer.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { assertPartsAccepted } from "./media-types.js";
+
+/** `ListTasks` page size when the caller asks for none. */
+export const DEFAULT_PAGE_SIZE = 50;
+
+export interface ServerConfig {
+  executor: AgentExecutorObject;
+  store: TaskStore;
+  clock: Clock;
+  logger: Logger;
+  newId: () => string;
+  streaming: boolean;
+  /** Declared `capabilities.extendedAgentCard`. */
+  extendedAgentCard: boolean;
+  /** Media types the agent accepts (`defaultInputModes`). */
+  inputModes: readonly string[];
+}
+
+/** A stream of events; the first one is ready to be read. */
+export type EventStream = AsyncIterableIterator<StreamResponse>;
+
+function keyString(key: TaskKey): string {
+  return `${key.tenant}\u0000${key.owner}\u0000${key.taskId}`;
+}
+
+function endsSendStream(payload: StreamResponse): boolean {
+  if ("message" in payload) return true;
+  if (!("statusUpdate" in payload)) return false;
+  const { state } = payload.statusUpdate.status;
+  return isTerminal(state) || isInterrupted(state);
+}
+
+function endsSubscription(payload: StreamResponse): boolean {
+  return "statusUpdate" in payload && isTerminal(payload.statusUpdate.status.state);
+}
+
+/**
+ * The A2A operations, binding-neutral: transports call these with validated 1.0 params and
+ * a call context, and map results and `A2AError`s to the wire.
+ */
+export class A2AServer {
+  readonly hub = new TaskEventHub();
+  readonly #config: ServerConfig;
+  readonly #deps: ExecutionDeps;
+  readonly #executions = new Map<string, Execution>();
+  readonly #locks = new KeyedMutex();
+
+  constructor(config: ServerConfig) {
+    this.#config = config;
+    this.#deps = {
+      store: config.store,
+      hub: this.hub,
+      clock: config.clock,
+      logger: config.logger,
+      newId: config.newId,
+      executor: config.executor,
+    };
+  }
+
+  /** Number of agent runs in progress. */
+  get activeExecutions(): number {
+    return this.#executions.size;
+  }
+
+  async sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
+    const execution = await this.#prepare(params, call);
+    execution.start();
+    const outcome = await (params.configuration?.returnImmediately
+      ? execution.created.promise
+      : execution.paused.promise);
+    if ("message" in outcome) return outcome;
+    return {
+      task: taskView(outcome.task, { historyLength: params.configuration?.historyLength }),
+    };
+  }
+
+  async sendStreamingMessage(params: SendMessageRequest, call: CallContext): Promise<EventStream> {
+    this.#assertStreaming();
+    const execution = await this.#prepare(params, call);
+    const queue = this.#listen(execution.keyString, endsSendStream);
+    execution.paused.promise.catch((error: unknown) => queue.fail(error));
+    void execution.done.promise.then(() => queue.end());
+    execution.start();
+    return queue;
+  }
+
+  async getTask(params: GetTaskRequest, call: CallContext): Promise<Task> {
+    const task = await this.#config.store.get(this.#key(call, params.id));
+    if (!task) throw errors.taskNotFound(params.id);
+    return taskView(task, { historyLength: params.historyLength });
+  }
+
+  async listTasks(params: ListTasksRequest, call: CallContext): Promise<ListTasksResponse> {
+    const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE;
+    let page: Awaited<ReturnType<TaskStore["list"]>>;
+    try {
+      page = await this.#config.store.list(
+        { tenant: call.tenant, owner: ownerOf(call.principal) },
+        {
+          contextId: params.contextId,
+          status: params.status,
+          statusTimestampAfter:
+            params.statusTimestampAfter === undefined
+              ? undefined
+              : Date.parse(params.statusTimestampAfter),
+          pageSize,
+          pageToken: params.pageToken,
+        },
+      );
+    } catch (error) {
+      if (error instanceof InvalidPageTokenError) {
+        throw errors.invalidParams([{ field: "pageToken", description: error.message }]);
+      }
+      throw error;
+    }
+    const view = {
+      historyLength: params.historyLength,
+      includeArtifacts: !!params.includeArtifacts,
+    };
+    return {
+      tasks: page.tasks.map((task) => taskView(task, view)),
+      nextPageToken: page.nextPageToken,
+      pageSize,
+      totalSize: page.totalSize,
+    };
+  }
+
+  async cancelTask(params: CancelTaskRequest, call: CallContext): Promise<Task> {
+    const key = this.#key(call, params.id);
+    const ks = keyString(key);
+    const running = this.#executions.get(ks);
+    if (running?.task) return running.cancel();
+    return this.#locks.run(ks, async () => {
+      const task = await this.#config.store.get(key);
+      if (!task) throw errors.taskNotFound(params.id);
+      const active = this.#executions.get(ks);
+      if (active?.task) return active.cancel();
+      if (isTerminal(task.status.state))
+        throw errors.taskNotCancelable(params.id, task.status.state);
+      // An idle task (waiting for input): no agent to stop, so the server records the cancel.
+      const event = statusEvent(
+        {
+          taskId: task.id,
+          contextId: task.contextId ?? "",
+          now: () => this.#config.clock.now(),
+          newId: this.#config.newId,
+        },
+        "TASK_STATE_CANCELED",
+        "The task was canceled.",
+      );
+      const next = withStatus(task, event);
+      await this.#config.store.save(key, next);
+      this.hub.publish(ks, { payload: { statusUpdate: event }, task: next });
+      return next;
+    });
+  }
+
+  async subscribeToTask(params: SubscribeToTaskRequest, call: CallContext): Promise<EventStream> {
+    this.#assertStreaming();
+    const key = this.#key(call, params.id);
+    const ks = keyString(key);
+    const attach = (task: Task): EventStream => {
+      if (isTerminal(task.status.state)) {
+        throw errors.unsupportedOperation(
+          `Task ${task.id} is ${task.status.state}; a finished task has no updates to subscribe to`,
+          { taskId: task.id },
+        );
+      }
+      const queue = this.#listen(ks, endsSubscription);
+      // Registered and seeded in one synchronous step, so no event falls in between.
+      queue.push({ task });
+      return queue;
+    };
+    const running = this.#executions.get(ks)?.task;
+    if (running) return attach(running);
+    return this.#locks.run(ks, async () => {
+      const stored = await this.#config.store.get(key);
+      const task = this.#executions.get(ks)?.task ?? stored;
+      if (!task) throw errors.taskNotFound(params.id);
+      return attach(task);
+    });
+  }
+
+  async getExtendedAgentCard(_call: CallContext): Promise<never> {
+    if (!this.#config.extendedAgentCard) {
+      throw errors.unsupportedOperation("This agent does not provide an extended agent card");
+    }
+    throw new A2AError(
+      "EXTENDED_AGENT_CARD_NOT_CONFIGURED",
+      "This agent declares an extended agent card but none is configured",
+    );
+  }
+
+  /** Push notification configs: not supported until push delivery is configured. */
+  async pushNotificationConfig(_call: CallContext): Promise<never> {
+    throw errors.pushNotSupported();
+  }
+
+  #assertStreaming(): void {
+    if (!this.#config.streaming) {
+      throw errors.unsupportedOperation("Streaming is not supported by this agent");
+    }
+  }
+
+  #key(call: CallContext, taskId: string): TaskKey {
+    return { tenant: call.tenant, owner: ownerOf(call.principal), taskId };
+  }
+
+  /** A queue fed by the task's events until `isLast` says the stream is over. */
+  #listen(ks: string, isLast: (payload: StreamResponse) => boolean): EventQueue<StreamResponse> {
+    const queue: EventQueue<StreamResponse> = new EventQueue(() => unsubscribe());
+    const unsubscribe = this.hub.subscribe(ks, ({ payload }) => {
+      queue.push(payload);
+      if (isLast(payload)) queue.end();
+    });
+    return queue;
+  }
+
+  /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
+  async #prepare(params: SendMessageRequest, call: CallContext): Promise<Execution> {
+    const { message } = params;
+    if (params.configuration?.taskPushNotificationConfig) throw errors.pushNotSupported();
+    assertPartsAccepted(message.parts, this.#config.inputModes);
+    const request = {
+      text: message.parts
+        .flatMap((part) => (part.text !== undefined ? [part.text] : []))
+        .join("\n"),
+      configuration: params.configuration,
+      metadata: params.metadata,
+      principal: call.principal,
+      tenant: call.tenant,
+      call,
+    };
+    if (message.taskId === undefined || message.taskId === "") {
+      const key = this.#key(call, this.#config.newId());
+      const contextId = message.contextId || this.#config.newId();
+      return this.#register(
+        new Execution(this.#deps, {
+          key,
+          keyString: keyString(key),
+          contextId,
+          existing: undefined,
+          userMessage: { ...message, contextId },
+          request,
+        }),
+      );
+    }
+    const taskId = message.taskId;
+    const key = this.#key(call, taskId);
+    const ks = keyString(key);
+    return this.#locks.run(ks, async () => {
+      const existing = await this.#config.store.get(key);
+      if (!existing) throw errors.taskNotFound(taskId);
+      if (isTerminal(existing.status.state)) {
+        throw errors.unsupportedOperation(
+          `Task ${taskId} is ${existing.status.state}; a finished task accepts no further messages`,
+          { taskId, state: existing.status.state },
+        );
+      }
+      const contextId = existing.contextId ?? message.contextId ?? this.#config.newId();
+      if (message.contextId && message.contextId !== contextId) {
+        throw errors.invalidParams([
+          {
+            field: "message.contextId",
+            description: `does not match the contextId of task ${taskId}`,
+          },
+        ]);
+      }
+      if (this.#executions.has(ks)) {
+        throw errors.unsupportedOperation(
+          `Task ${taskId} is still being processed; send the next message when it asks for input`,
+          { taskId },
+        );
+      }
+      return this.#register(
+        new Execution(this.#deps, {
+          key,
+          keyString: ks,
+          contextId,
+          existing,
+          userMessage: { ...message, contextId },
+          request,
+        }),
+      );
+    });
+  }
+
+  #register(execution: Execution): Execution {
+    const ks = execution.keyString;
+    this.#executions.set(ks, execution);
+    void execution.done.promise.then(() => {
+      if (this.#executions.get(ks) === execution) this.#executions.delete(ks);
+    });
+    return execution;
+  }
+}

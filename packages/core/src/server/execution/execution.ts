@@ -1,0 +1,358 @@
+import { A2AError } from "../../errors/a2a-error.js";
+import type { Clock } from "../../ports/clock.js";
+import type { Logger } from "../../ports/logger.js";
+import type { TaskKey, TaskStore } from "../../ports/task-store.js";
+import {
+  isInterrupted,
+  isTerminal,
+  type Message,
+  Message as MessageSchema,
+  type Task,
+  type TaskArtifactUpdateEvent,
+  type TaskState,
+} from "../../wire/v1/index.js";
+import type { StreamResponse } from "../../wire/v1/responses.js";
+import type {
+  AgentExecutorObject,
+  AgentMessageInput,
+  ArtifactInput,
+  ArtifactOptions,
+  RequestContext,
+  TaskHelper,
+} from "./agent-executor.js";
+import { Deferred } from "./deferred.js";
+import { type EventSource, statusEvent } from "./events.js";
+import type { TaskEventHub } from "./task-event-hub.js";
+import { withArtifact, withMessage, withStatus } from "./task-reducer.js";
+
+export interface ExecutionDeps {
+  store: TaskStore;
+  hub: TaskEventHub;
+  clock: Clock;
+  logger: Logger;
+  newId: () => string;
+  executor: AgentExecutorObject;
+}
+
+/** How a send ends for the caller: the task (at a pause or its end) or a direct message. */
+export type ExecutionOutcome = { task: Task } | { message: Message };
+
+export interface ExecutionInit {
+  key: TaskKey;
+  keyString: string;
+  contextId: string;
+  /** The task being continued, or `undefined` for a new one. */
+  existing: Task | undefined;
+  userMessage: Message;
+  /** The request context minus the fields the execution supplies. */
+  request: Omit<RequestContext, "signal" | "task" | "taskId" | "contextId" | "userMessage">;
+}
+
+/** Status message used when the server itself has to fail a task. */
+const AGENT_ERROR_TEXT = "The agent failed while processing the task.";
+const AGENT_STOPPED_TEXT = "The agent stopped without finishing the task.";
+const CANCELED_TEXT = "The task was canceled.";
+
+/**
+ * One run of the agent for one incoming message. It owns the task while it runs: every
+ * event is applied, saved and then published, strictly one after another, so the store and
+ * every subscriber see the same log. When the agent settles, the run makes sure the task is
+ * left in a state a client can act on.
+ */
+export class Execution {
+  readonly key: TaskKey;
+  readonly keyString: string;
+  readonly helper: TaskHelper;
+  readonly context: RequestContext;
+
+  /** Resolves when the task exists (or a message answered): `returnImmediately` waits on it. */
+  readonly created = new Deferred<ExecutionOutcome>();
+  /** Resolves at a terminal or interrupted state, a message answer, or the run's end. */
+  readonly paused = new Deferred<ExecutionOutcome>();
+  /** Resolves when the run has finished and its last event is saved and published. */
+  readonly done = new Deferred<void>();
+
+  readonly #deps: ExecutionDeps;
+  readonly #abort = new AbortController();
+  #task: Task | undefined;
+  #chain: Promise<unknown> = Promise.resolve();
+  #answered = false;
+  readonly #source: EventSource;
+
+  constructor(deps: ExecutionDeps, init: ExecutionInit) {
+    this.#deps = deps;
+    this.key = init.key;
+    this.keyString = init.keyString;
+    this.#task = init.existing;
+    this.#source = {
+      taskId: init.key.taskId,
+      contextId: init.contextId,
+      now: () => deps.clock.now(),
+      newId: deps.newId,
+    };
+    const taskId = init.key.taskId;
+    const contextId = init.contextId;
+    this.context = {
+      ...init.request,
+      userMessage: init.userMessage,
+      taskId,
+      contextId,
+      task: init.existing,
+      signal: this.#abort.signal,
+    };
+    const execution = this;
+    const status = (
+      state: TaskState,
+      message?: AgentMessageInput,
+      metadata?: Record<string, unknown>,
+    ) => this.#publishStatus(state, message, metadata);
+    this.helper = {
+      id: taskId,
+      contextId,
+      get current() {
+        return execution.task;
+      },
+      working: (message) => status("TASK_STATE_WORKING", message),
+      complete: (message) => status("TASK_STATE_COMPLETED", message),
+      fail: (message) => status("TASK_STATE_FAILED", message),
+      reject: (message) => status("TASK_STATE_REJECTED", message),
+      inputRequired: (message) => status("TASK_STATE_INPUT_REQUIRED", message),
+      authRequired: (message) => status("TASK_STATE_AUTH_REQUIRED", message),
+      status,
+      artifact: (artifact, options) => this.#publishArtifact(artifact, options),
+    };
+  }
+
+  /** The task as of the last event delivered to subscribers. */
+  get task(): Task | undefined {
+    return this.#task;
+  }
+
+  /** Starts the agent. Call once, after the execution is registered. */
+  start(): void {
+    void this.#run();
+  }
+
+  /**
+   * Cancels the task: it becomes CANCELED and the agent's signal fires. Resolves with the
+   * canceled task; rejects with TaskNotCancelable if the task finished first.
+   */
+  async cancel(): Promise<Task> {
+    // Queue the CANCELED event before firing the signal, so nothing the agent publishes in
+    // reaction to the abort can overtake it.
+    const applied = this.#publish((task) => {
+      const event = statusEvent(this.#source, "TASK_STATE_CANCELED", CANCELED_TEXT);
+      return { payload: { statusUpdate: event }, next: withStatus(task, event) };
+    });
+    this.#abort.abort(new DOMException(CANCELED_TEXT, "AbortError"));
+    try {
+      await this.#deps.executor.cancel?.(this.context);
+    } catch (error) {
+      this.#deps.logger.error("agent cancel hook threw", {
+        taskId: this.key.taskId,
+        error: describe(error),
+      });
+    }
+    if (!(await applied)) {
+      const state = this.#task?.status.state ?? "TASK_STATE_UNSPECIFIED";
+      throw new A2AError(
+        "TASK_NOT_CANCELABLE",
+        `Task ${this.key.taskId} is ${state} and cannot be canceled`,
+        {
+          metadata: { taskId: this.key.taskId, state },
+        },
+      );
+    }
+    return this.#task!;
+  }
+
+  async #run(): Promise<void> {
+    try {
+      if (this.#task) {
+        // A continued task: the new message joins its history before the agent runs.
+        const message = this.context.userMessage;
+        await this.#publish((task) => {
+          const next = withMessage(task, message);
+          return { payload: { task: next }, next };
+        });
+        this.created.resolve({ task: this.#task! });
+      }
+      const result = await this.#deps.executor.execute(this.context, this.helper);
+      if (result !== undefined && result !== null) await this.#answer(result);
+    } catch (error) {
+      await this.#afterAgentError(error);
+    } finally {
+      await this.#finish();
+    }
+  }
+
+  async #answer(result: unknown): Promise<void> {
+    const parsed = MessageSchema.safeParse(result);
+    if (!parsed.success) {
+      this.#deps.logger.error("agent returned something that is not a Message", {
+        taskId: this.key.taskId,
+      });
+      if (this.#task) {
+        await this.#publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
+      } else {
+        this.#answered = true;
+        const error = new A2AError(
+          "INVALID_AGENT_RESPONSE",
+          "The agent returned an invalid response",
+        );
+        this.created.reject(error);
+        this.paused.reject(error);
+      }
+      return;
+    }
+    const message: Message = {
+      ...parsed.data,
+      contextId: parsed.data.contextId ?? this.context.contextId,
+    };
+    this.#answered = true;
+    if (this.#task) {
+      // Answering inside a task: the message joins the history and is the send's result.
+      message.taskId ??= this.key.taskId;
+      await this.#publish((task) => ({ payload: { message }, next: withMessage(task, message) }));
+    } else {
+      this.#deps.hub.publish(this.keyString, { payload: { message }, task: undefined });
+    }
+    this.created.resolve({ message });
+    this.paused.resolve({ message });
+  }
+
+  async #afterAgentError(error: unknown): Promise<void> {
+    const canceled =
+      this.#abort.signal.aborted && this.#task && isTerminal(this.#task.status.state);
+    if (canceled) return; // an agent that throws on abort after a cancel did nothing wrong
+    if (error instanceof A2AError && !this.#task) {
+      // The agent refused the request before creating a task: the caller gets that error.
+      this.#answered = true;
+      this.created.reject(error);
+      this.paused.reject(error);
+      return;
+    }
+    this.#deps.logger.error("agent threw", { taskId: this.key.taskId, error: describe(error) });
+    const text = error instanceof A2AError ? error.message : AGENT_ERROR_TEXT;
+    try {
+      await this.#publishStatus("TASK_STATE_FAILED", text);
+    } catch (saveError) {
+      this.#deps.logger.error("could not record the failed task", {
+        taskId: this.key.taskId,
+        error: describe(saveError),
+      });
+    }
+  }
+
+  async #finish(): Promise<void> {
+    try {
+      await this.#chain;
+      const state = this.#task?.status.state;
+      if (
+        !this.#answered &&
+        (state === undefined || !(isTerminal(state) || isInterrupted(state)))
+      ) {
+        await this.#publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
+        if (state === undefined) {
+          this.#deps.logger.warn("agent returned without a message or any task event", {
+            taskId: this.key.taskId,
+          });
+        }
+      }
+    } catch (error) {
+      this.#deps.logger.error("could not record the end of the task", {
+        taskId: this.key.taskId,
+        error: describe(error),
+      });
+      const failure = new A2AError("INTERNAL", "Internal error");
+      this.created.reject(failure);
+      this.paused.reject(failure);
+    } finally {
+      if (this.#task) {
+        this.created.resolve({ task: this.#task });
+        this.paused.resolve({ task: this.#task });
+      }
+      this.done.resolve();
+    }
+  }
+
+  #publishStatus(
+    state: TaskState,
+    message?: AgentMessageInput,
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.#publish((task) => {
+      const event = statusEvent(this.#source, state, message, metadata);
+      return { payload: { statusUpdate: event }, next: withStatus(task, event) };
+    }).then(() => undefined);
+  }
+
+  async #publishArtifact(input: ArtifactInput, options: ArtifactOptions = {}): Promise<string> {
+    const artifact =
+      typeof input === "string"
+        ? { artifactId: this.#deps.newId(), parts: [{ text: input }] }
+        : { ...input, artifactId: input.artifactId ?? this.#deps.newId() };
+    await this.#publish((task) => {
+      const event: TaskArtifactUpdateEvent = {
+        taskId: this.key.taskId,
+        contextId: this.context.contextId,
+        artifact,
+      };
+      if (options.append) event.append = true;
+      if (options.lastChunk) event.lastChunk = true;
+      return { payload: { artifactUpdate: event }, next: withArtifact(task, event) };
+    });
+    return artifact.artifactId;
+  }
+
+  /**
+   * Appends one event to the task's log: apply, save, publish, in order with every other
+   * event of this run. Resolves `false` when the task was already terminal (event dropped).
+   */
+  #publish(make: (task: Task) => { payload: StreamResponse; next: Task }): Promise<boolean> {
+    const step = this.#chain.then(async () => {
+      if (!this.#task) await this.#createTask();
+      const current = this.#task!;
+      if (isTerminal(current.status.state)) {
+        this.#deps.logger.debug("event after a terminal state ignored", {
+          taskId: this.key.taskId,
+        });
+        return false;
+      }
+      const { payload, next } = make(current);
+      await this.#deps.store.save(this.key, next);
+      this.#task = next;
+      this.#deps.hub.publish(this.keyString, { payload, task: next });
+      if ("statusUpdate" in payload) {
+        const { state } = next.status;
+        if (isTerminal(state) || isInterrupted(state)) this.paused.resolve({ task: next });
+      }
+      return true;
+    });
+    this.#chain = step.catch(() => {});
+    return step;
+  }
+
+  /** The first event of a new task creates it as SUBMITTED, with the user's message. */
+  async #createTask(): Promise<void> {
+    const task: Task = {
+      id: this.key.taskId,
+      contextId: this.context.contextId,
+      status: {
+        state: "TASK_STATE_SUBMITTED",
+        timestamp: new Date(this.#deps.clock.now()).toISOString(),
+      },
+      history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
+    };
+    await this.#deps.store.save(this.key, task);
+    this.#task = task;
+    this.#deps.hub.publish(this.keyString, { payload: { task }, task });
+    this.created.resolve({ task });
+  }
+}
+
+/** An error's name and message, for logs; never sent to clients. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

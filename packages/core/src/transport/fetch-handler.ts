@@ -1,0 +1,97 @@
+import { buildCard } from "../card/build-card.js";
+import type { AgentCardInput } from "../card/card-input.js";
+import { type CardRepresentation, cardResponse, representCard } from "../card/card-response.js";
+import { A2AError } from "../errors/a2a-error.js";
+import type { Logger } from "../ports/logger.js";
+import type { Principal } from "../server/call-context.js";
+import { errorResponse } from "./jsonrpc/envelope.js";
+import { handleJsonRpc, type JsonRpcDeps, toA2AError } from "./jsonrpc/handle-jsonrpc.js";
+
+/** Path of the public agent card (spec §8.2). */
+export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
+
+/** What an adapter (or any caller) can pass along with a `Request`. */
+export interface FetchContext {
+  /** The body, already parsed by host middleware (e.g. `express.json()`). */
+  parsedBody?: unknown;
+  /** The caller, as authenticated by the host app. */
+  principal?: Principal;
+  /** Aborted when the client goes away; defaults to `request.signal`. */
+  signal?: AbortSignal;
+  /** Where the agent is mounted for this request, overriding the `basePath` option. */
+  basePath?: string;
+}
+
+export interface FetchHandlerConfig extends JsonRpcDeps {
+  card: AgentCardInput;
+  basePath: string;
+  publicUrl: string | undefined;
+  cardMaxAgeSeconds: number;
+  logger: Logger;
+}
+
+/** Cards are cached per public URL; the URL comes from the Host header, so keep few. */
+const MAX_CACHED_CARDS = 32;
+
+/** `/a2a/` -> `/a2a`, `/` -> `` */
+export function normalizeBasePath(path: string): string {
+  const withSlash = path.startsWith("/") ? path : `/${path}`;
+  return withSlash.replace(/\/+$/, "");
+}
+
+function notFound(path: string): Response {
+  return Response.json(
+    { error: { code: 404, status: "NOT_FOUND", message: `No A2A endpoint at ${path}` } },
+    { status: 404 },
+  );
+}
+
+function methodNotAllowed(allow: string): Response {
+  const error = new A2AError("INVALID_REQUEST", `Method not allowed; use ${allow}`, {
+    transportStatus: 405,
+  });
+  const response = errorResponse(null, error);
+  response.headers.set("allow", allow);
+  return response;
+}
+
+/** Routes a request to the agent card or the JSON-RPC endpoint. */
+export function createFetchHandler(config: FetchHandlerConfig) {
+  const cards = new Map<string, Promise<CardRepresentation>>();
+
+  const cardFor = (interfaceUrl: string): Promise<CardRepresentation> => {
+    let cached = cards.get(interfaceUrl);
+    if (!cached) {
+      if (cards.size >= MAX_CACHED_CARDS) cards.delete(cards.keys().next().value!);
+      cached = representCard(buildCard(config.card, interfaceUrl));
+      cards.set(interfaceUrl, cached);
+    }
+    return cached;
+  };
+
+  return async function fetch(request: Request, context: FetchContext = {}): Promise<Response> {
+    try {
+      const url = new URL(request.url);
+      const base = normalizeBasePath(context.basePath ?? config.basePath);
+      const path = url.pathname;
+      if (path === WELL_KNOWN_CARD_PATH || path === base + WELL_KNOWN_CARD_PATH) {
+        if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+        const interfaceUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
+        return cardResponse(request, await cardFor(interfaceUrl), config.cardMaxAgeSeconds);
+      }
+      if (path === base || path === `${base}/`) {
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        return await handleJsonRpc(config, {
+          request,
+          url,
+          parsedBody: context.parsedBody,
+          principal: context.principal,
+          signal: context.signal ?? request.signal,
+        });
+      }
+      return notFound(path);
+    } catch (error) {
+      return errorResponse(null, toA2AError(error, config.logger));
+    }
+  };
+}

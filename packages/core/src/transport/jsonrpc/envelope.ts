@@ -1,0 +1,67 @@
+import { A2AError } from "../../errors/a2a-error.js";
+
+export type JsonRpcId = string | number | null;
+
+export interface JsonRpcRequest {
+  id: JsonRpcId;
+  method: string;
+  params: unknown;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The id to answer with, even for an invalid request, when one can be read. */
+export function readableId(body: unknown): JsonRpcId {
+  if (!isRecord(body)) return null;
+  const { id } = body;
+  return typeof id === "string" || (typeof id === "number" && Number.isFinite(id)) ? id : null;
+}
+
+/** Checks a JSON-RPC 2.0 request object; throws InvalidRequest saying what is wrong. */
+export function parseEnvelope(body: unknown): JsonRpcRequest {
+  const invalid = (message: string) => new A2AError("INVALID_REQUEST", message);
+  if (Array.isArray(body)) throw invalid("Batch requests are not supported; send one request");
+  if (!isRecord(body)) throw invalid("The body is not a JSON-RPC request object");
+  if (body.jsonrpc !== "2.0") throw invalid('jsonrpc must be "2.0"');
+  if (typeof body.method !== "string" || body.method === "") {
+    throw invalid("method must be a non-empty string");
+  }
+  if (!("id" in body)) throw invalid("id is required: A2A does not use notifications");
+  const { id } = body;
+  if (!(typeof id === "string" || typeof id === "number" || id === null)) {
+    throw invalid("id must be a string, a number or null");
+  }
+  if (body.params !== undefined && !isRecord(body.params)) {
+    throw new A2AError("INVALID_PARAMS", "params must be an object");
+  }
+  return { id, method: body.method, params: body.params ?? {} };
+}
+
+/** A JSON-RPC success response body. */
+export function resultBody(id: JsonRpcId, result: unknown): string {
+  return JSON.stringify({ jsonrpc: "2.0", id, result });
+}
+
+/** A JSON-RPC error response body, with `google.rpc` details in `error.data`. */
+export function errorBody(id: JsonRpcId, error: A2AError): string {
+  return JSON.stringify({
+    jsonrpc: "2.0",
+    id,
+    error: { code: error.code, message: error.message, data: error.details() },
+  });
+}
+
+const JSON_HEADERS = { "content-type": "application/json" } as const;
+
+export function resultResponse(id: JsonRpcId, result: unknown): Response {
+  return new Response(resultBody(id, result), { status: 200, headers: JSON_HEADERS });
+}
+
+/** JSON-RPC errors travel with HTTP 200, except failures at the HTTP level (413, 415, ...). */
+export function errorResponse(id: JsonRpcId, error: A2AError): Response {
+  return new Response(errorBody(id, error), {
+    status: error.transportStatus ?? 200,
+    headers: JSON_HEADERS,
+  });
+}
