@@ -25,6 +25,8 @@ interface Entry {
   task: Task;
   /** Status timestamp in ms, the `ListTasks` sort key. */
   time: number;
+  /** When a finished task expires; `undefined` while the task is unfinished. */
+  expiresAt: number | undefined;
 }
 
 const DEFAULT_MAX_TASKS = 10_000;
@@ -51,8 +53,13 @@ export class InMemoryTaskStore implements TaskStore {
   readonly #clock: Clock;
   /** Insertion order is last-save order: the head is the least recently updated task. */
   readonly #entries = new Map<string, Entry>();
-  /** Finished tasks by key, in the order they finished, with their expiry time. */
-  readonly #finished = new Map<string, number>();
+  /**
+   * Finished tasks in the order they finished, as (key, expiry) pairs. A plain array with a
+   * head index, because V8 Maps slow down when iterated from a head of deleted entries.
+   * Pairs whose entry is gone or has another expiry are stale and skipped.
+   */
+  #finished: Array<[string, number]> = [];
+  #finishedHead = 0;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
@@ -73,30 +80,33 @@ export class InMemoryTaskStore implements TaskStore {
 
   async get(key: TaskKey): Promise<Task | undefined> {
     const id = keyOf(key.tenant, key.owner, key.taskId);
-    const expiresAt = this.#finished.get(id);
-    if (expiresAt !== undefined && expiresAt <= this.#clock.now()) {
-      this.#delete(id);
+    const entry = this.#entries.get(id);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.now()) {
+      this.#entries.delete(id);
       return undefined;
     }
-    return this.#entries.get(id)?.task;
+    return entry?.task;
   }
 
   async save(key: TaskKey, task: Task): Promise<void> {
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = keyOf(key.tenant, key.owner, key.taskId);
-    this.#entries.delete(id);
+    const previous = this.#entries.get(id);
+    let expiresAt: number | undefined;
+    if (isTerminal(task.status.state)) {
+      // The TTL counts from when the task first finished.
+      expiresAt = previous?.expiresAt ?? now + this.finishedTaskTtlMs;
+      if (previous?.expiresAt === undefined) this.#finished.push([id, expiresAt]);
+    }
+    if (previous) this.#entries.delete(id);
     this.#entries.set(id, {
-      scope: { tenant: key.tenant, owner: key.owner },
+      scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
       task,
       time: statusTime(task),
+      expiresAt,
     });
-    if (isTerminal(task.status.state)) {
-      if (!this.#finished.has(id)) this.#finished.set(id, now + this.finishedTaskTtlMs);
-    } else {
-      this.#finished.delete(id);
-    }
-    this.#evictOverflow();
+    this.#evictOverflow(id);
   }
 
   async list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage> {
@@ -111,7 +121,7 @@ export class InMemoryTaskStore implements TaskStore {
       const { task } = entry;
       if (query.contextId !== undefined && task.contextId !== query.contextId) continue;
       if (query.status !== undefined && task.status.state !== query.status) continue;
-      if (query.statusTimestampAfter !== undefined && !(entry.time > query.statusTimestampAfter)) {
+      if (query.statusTimestampAfter !== undefined && entry.time < query.statusTimestampAfter) {
         continue;
       }
       matching.push(entry);
@@ -142,25 +152,46 @@ export class InMemoryTaskStore implements TaskStore {
     };
   }
 
-  #delete(id: string): void {
-    this.#entries.delete(id);
-    this.#finished.delete(id);
+  /** The oldest finished task still held, without removing it from the queue. */
+  #oldestFinished(): [string, number] | undefined {
+    while (this.#finishedHead < this.#finished.length) {
+      const pair = this.#finished[this.#finishedHead]!;
+      if (this.#entries.get(pair[0])?.expiresAt === pair[1]) return pair;
+      this.#finishedHead++; // stale: deleted or replaced since it finished
+    }
+    return undefined;
   }
 
-  #sweepExpired(now: number): void {
-    // #finished is in finishing order and the TTL is constant, so expiries are ascending.
-    for (const [id, expiresAt] of this.#finished) {
-      if (expiresAt > now) break;
-      this.#delete(id);
+  #dropOldestFinished(): void {
+    const pair = this.#finished[this.#finishedHead++]!;
+    this.#entries.delete(pair[0]);
+    if (this.#finishedHead > 1024 && this.#finishedHead * 2 > this.#finished.length) {
+      this.#finished = this.#finished.slice(this.#finishedHead);
+      this.#finishedHead = 0;
     }
   }
 
-  #evictOverflow(): void {
+  #sweepExpired(now: number): void {
+    // The TTL is constant, so finishing order is expiry order.
+    for (let oldest = this.#oldestFinished(); oldest; oldest = this.#oldestFinished()) {
+      if (oldest[1] > now) return;
+      this.#dropOldestFinished();
+    }
+  }
+
+  /** Evicts down to `maxTasks`, never the task just saved (`keep`): a client is about to read it. */
+  #evictOverflow(keep: string): void {
     while (this.#entries.size > this.maxTasks) {
-      const oldestFinished = this.#finished.keys().next();
-      const victim = oldestFinished.done ? this.#entries.keys().next().value : oldestFinished.value;
-      if (victim === undefined) return;
-      this.#delete(victim);
+      const oldest = this.#oldestFinished();
+      if (oldest && oldest[0] !== keep) {
+        this.#dropOldestFinished();
+      } else {
+        // Only unfinished tasks left: drop the least recently updated one.
+        // (`keep` was inserted last, so it is the head only when it is the only task.)
+        const victim = this.#entries.keys().next().value;
+        if (victim === undefined || victim === keep) return;
+        this.#entries.delete(victim);
+      }
     }
   }
 }

@@ -19,7 +19,7 @@ export interface TaskKey extends TaskScope {
 export interface TaskListQuery {
   contextId?: string | undefined;
   status?: TaskState | undefined;
-  /** Only tasks whose status timestamp is strictly later than this (ms since epoch). */
+  /** Only tasks whose status timestamp is at or after this (ms since epoch), per a2a.proto. */
   statusTimestampAfter?: number | undefined;
   pageSize: number;
   /** Opaque cursor from a previous page's `nextPageToken`; `""` or absent for the first page. */

@@ -1,4 +1,4 @@
-import { A2AError } from "../../errors/a2a-error.js";
+import { A2AError, errors } from "../../errors/a2a-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { TaskKey, TaskStore } from "../../ports/task-store.js";
@@ -73,7 +73,7 @@ export class Execution {
   readonly done = new Deferred<void>();
 
   readonly #deps: ExecutionDeps;
-  readonly #abort = new AbortController();
+  #abort: AbortController | undefined;
   #task: Task | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #answered = false;
@@ -92,15 +92,17 @@ export class Execution {
     };
     const taskId = init.key.taskId;
     const contextId = init.contextId;
+    const execution = this;
     this.context = {
       ...init.request,
       userMessage: init.userMessage,
       taskId,
       contextId,
       task: init.existing,
-      signal: this.#abort.signal,
+      get signal() {
+        return execution.#abortController().signal;
+      },
     };
-    const execution = this;
     const status = (
       state: TaskState,
       message?: AgentMessageInput,
@@ -138,13 +140,18 @@ export class Execution {
    * canceled task; rejects with TaskNotCancelable if the task finished first.
    */
   async cancel(): Promise<Task> {
-    // Queue the CANCELED event before firing the signal, so nothing the agent publishes in
-    // reaction to the abort can overtake it.
-    const applied = this.#publish((task) => {
+    const applied = await this.#publish((task) => {
       const event = statusEvent(this.#source, "TASK_STATE_CANCELED", CANCELED_TEXT);
       return { payload: { statusUpdate: event }, next: withStatus(task, event) };
     });
-    this.#abort.abort(new DOMException(CANCELED_TEXT, "AbortError"));
+    if (!applied) {
+      // The task finished first: the agent is left alone.
+      const state = this.#task?.status.state ?? "TASK_STATE_UNSPECIFIED";
+      throw errors.taskNotCancelable(this.key.taskId, state);
+    }
+    // CANCELED is recorded before the agent hears of it, so whatever the agent publishes
+    // in reaction to the abort comes after a terminal state and is dropped.
+    this.#abortController().abort(new DOMException(CANCELED_TEXT, "AbortError"));
     try {
       await this.#deps.executor.cancel?.(this.context);
     } catch (error) {
@@ -153,17 +160,13 @@ export class Execution {
         error: describe(error),
       });
     }
-    if (!(await applied)) {
-      const state = this.#task?.status.state ?? "TASK_STATE_UNSPECIFIED";
-      throw new A2AError(
-        "TASK_NOT_CANCELABLE",
-        `Task ${this.key.taskId} is ${state} and cannot be canceled`,
-        {
-          metadata: { taskId: this.key.taskId, state },
-        },
-      );
-    }
     return this.#task!;
+  }
+
+  /** Node's AbortController is costly to create, so it exists only once someone needs it. */
+  #abortController(): AbortController {
+    this.#abort ??= new AbortController();
+    return this.#abort;
   }
 
   async #run(): Promise<void> {
@@ -223,7 +226,7 @@ export class Execution {
 
   async #afterAgentError(error: unknown): Promise<void> {
     const canceled =
-      this.#abort.signal.aborted && this.#task && isTerminal(this.#task.status.state);
+      this.#abort?.signal.aborted && this.#task && isTerminal(this.#task.status.state);
     if (canceled) return; // an agent that throws on abort after a cancel did nothing wrong
     if (error instanceof A2AError && !this.#task) {
       // The agent refused the request before creating a task: the caller gets that error.

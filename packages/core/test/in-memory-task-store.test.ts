@@ -1,0 +1,613 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Clock,
+  encodePageToken,
+  InMemoryTaskStore,
+  InvalidPageTokenError,
+  type Task,
+  type TaskListQuery,
+  type TaskScope,
+  type TaskState,
+} from "../src/index.js";
+
+const T0 = Date.parse("2025-01-01T00:00:00.000Z");
+
+/** A clock the test moves by hand. */
+function fakeClock(start = T0) {
+  const clock = { t: start, now: () => clock.t };
+  return clock satisfies Clock;
+}
+
+const SCOPE: TaskScope = { tenant: "", owner: "" };
+
+function key(taskId: string, scope: TaskScope = SCOPE) {
+  return { ...scope, taskId };
+}
+
+/** A task whose status timestamp is `time` (ms since epoch). */
+function makeTask(
+  id: string,
+  state: TaskState = "TASK_STATE_WORKING",
+  time = T0,
+  extra: Partial<Task> = {},
+): Task {
+  return {
+    id,
+    contextId: "ctx-1",
+    status: { state, timestamp: new Date(time).toISOString() },
+    ...extra,
+  };
+}
+
+function query(overrides: Partial<TaskListQuery> = {}): TaskListQuery {
+  return { pageSize: 100, ...overrides };
+}
+
+async function listIds(
+  store: InMemoryTaskStore,
+  overrides: Partial<TaskListQuery> = {},
+  scope: TaskScope = SCOPE,
+): Promise<string[]> {
+  const page = await store.list(scope, query(overrides));
+  return page.tasks.map((task) => task.id);
+}
+
+const TERMINAL: TaskState[] = [
+  "TASK_STATE_COMPLETED",
+  "TASK_STATE_FAILED",
+  "TASK_STATE_CANCELED",
+  "TASK_STATE_REJECTED",
+];
+
+const NON_TERMINAL: TaskState[] = [
+  "TASK_STATE_SUBMITTED",
+  "TASK_STATE_WORKING",
+  "TASK_STATE_INPUT_REQUIRED",
+  "TASK_STATE_AUTH_REQUIRED",
+];
+
+describe("InMemoryTaskStore: keys and scoping", () => {
+  it("gets back a saved task and returns undefined for an unknown id", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    const task = makeTask("a");
+    await store.save(key("a"), task);
+    expect(await store.get(key("a"))).toBe(task);
+    expect(await store.get(key("b"))).toBeUndefined();
+    expect(store.size).toBe(1);
+  });
+
+  it("replaces a task saved again under the same key", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_SUBMITTED"));
+    const updated = makeTask("a", "TASK_STATE_WORKING", T0 + 1);
+    await store.save(key("a"), updated);
+    expect(await store.get(key("a"))).toBe(updated);
+    expect(store.size).toBe(1);
+    expect(await listIds(store)).toEqual(["a"]);
+  });
+
+  it("keeps the same taskId under another tenant or owner as a different task", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    const scopes: TaskScope[] = [
+      { tenant: "", owner: "" },
+      { tenant: "t1", owner: "" },
+      { tenant: "", owner: "alice" },
+      { tenant: "t1", owner: "alice" },
+    ];
+    const tasks = scopes.map((_, i) => makeTask("same", "TASK_STATE_WORKING", T0 + i));
+    for (const [i, scope] of scopes.entries()) await store.save(key("same", scope), tasks[i]!);
+    expect(store.size).toBe(4);
+    for (const [i, scope] of scopes.entries()) {
+      expect(await store.get(key("same", scope))).toBe(tasks[i]);
+      const page = await store.list(scope, query());
+      expect(page.tasks).toHaveLength(1);
+      expect(page.tasks[0]).toBe(tasks[i]);
+      expect(page.totalSize).toBe(1);
+    }
+  });
+
+  it("hides a task from every other scope, in get and in list", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    const alice: TaskScope = { tenant: "t1", owner: "alice" };
+    await store.save(key("secret", alice), makeTask("secret"));
+    for (const other of [
+      { tenant: "t1", owner: "bob" },
+      { tenant: "t1", owner: "" },
+      { tenant: "t2", owner: "alice" },
+      { tenant: "", owner: "alice" },
+      { tenant: "", owner: "" },
+    ]) {
+      expect(await store.get(key("secret", other))).toBeUndefined();
+      expect(await store.list(other, query())).toEqual({
+        tasks: [],
+        nextPageToken: "",
+        totalSize: 0,
+      });
+    }
+    expect(await listIds(store, {}, alice)).toEqual(["secret"]);
+  });
+
+  it("does not confuse scopes whose parts would concatenate to the same string", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save({ tenant: "ab", owner: "c", taskId: "x" }, makeTask("x"));
+    expect(await store.get({ tenant: "a", owner: "bc", taskId: "x" })).toBeUndefined();
+    expect(await store.list({ tenant: "a", owner: "bc" }, query())).toEqual({
+      tasks: [],
+      nextPageToken: "",
+      totalSize: 0,
+    });
+  });
+});
+
+describe("InMemoryTaskStore: finished task TTL", () => {
+  it.each(TERMINAL)(
+    "drops a %s task after finishedTaskTtlMs and keeps it before",
+    async (state) => {
+      const clock = fakeClock();
+      const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
+      await store.save(key("done"), makeTask("done", state));
+      clock.t = T0 + 999;
+      expect(await store.get(key("done"))).toBeDefined();
+      expect(await listIds(store)).toEqual(["done"]);
+      clock.t = T0 + 1001;
+      expect(await store.get(key("done"))).toBeUndefined();
+      expect(await listIds(store)).toEqual([]);
+      expect((await store.list(SCOPE, query())).totalSize).toBe(0);
+    },
+  );
+
+  it("excludes an expired task from list even when get was never called", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
+    await store.save(key("old"), makeTask("old", "TASK_STATE_COMPLETED"));
+    clock.t = T0 + 500;
+    await store.save(key("young"), makeTask("young", "TASK_STATE_COMPLETED", T0 + 500));
+    await store.save(key("live"), makeTask("live", "TASK_STATE_WORKING", T0 + 500));
+    clock.t = T0 + 1001;
+    const page = await store.list(SCOPE, query());
+    expect(page.tasks.map((task) => task.id)).toEqual(["young", "live"]);
+    expect(page.totalSize).toBe(2);
+    clock.t = T0 + 1501;
+    expect(await listIds(store)).toEqual(["live"]);
+  });
+
+  it.each(NON_TERMINAL)("never expires a %s task by TTL", async (state) => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
+    const task = makeTask("open", state);
+    await store.save(key("open"), task);
+    clock.t = T0 + 1_000_000;
+    // A write sweeps expired tasks too; the open task must survive it.
+    await store.save(key("other"), makeTask("other", "TASK_STATE_WORKING", T0 + 1_000_000));
+    expect(await store.get(key("open"))).toBe(task);
+    expect(await listIds(store)).toEqual(["other", "open"]);
+  });
+
+  it("counts the TTL from when the task became terminal, not from its creation", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0));
+    clock.t = T0 + 5000;
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 5000));
+    clock.t = T0 + 5999;
+    expect(await store.get(key("a"))).toBeDefined();
+    expect(await listIds(store)).toEqual(["a"]);
+    clock.t = T0 + 6001;
+    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await listIds(store)).toEqual([]);
+  });
+
+  it("does not restart the TTL when a finished task is saved again", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0));
+    clock.t = T0 + 600;
+    await store.save(
+      key("a"),
+      makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { resaved: true } }),
+    );
+    clock.t = T0 + 999;
+    expect((await store.get(key("a")))?.metadata).toEqual({ resaved: true });
+    clock.t = T0 + 1001;
+    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await listIds(store)).toEqual([]);
+  });
+
+  it("uses a default TTL of one hour", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock });
+    expect(store.finishedTaskTtlMs).toBe(3_600_000);
+    await store.save(key("a"), makeTask("a", "TASK_STATE_FAILED"));
+    clock.t = T0 + 3_600_000 - 1;
+    expect(await store.get(key("a"))).toBeDefined();
+    clock.t = T0 + 3_600_000 + 1;
+    expect(await store.get(key("a"))).toBeUndefined();
+  });
+});
+
+describe("InMemoryTaskStore: maxTasks", () => {
+  it("evicts the oldest finished task first, even when older unfinished tasks exist", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxTasks: 4 });
+    await store.save(key("open-1"), makeTask("open-1", "TASK_STATE_WORKING"));
+    await store.save(key("open-2"), makeTask("open-2", "TASK_STATE_INPUT_REQUIRED"));
+    clock.t += 1;
+    await store.save(key("done-1"), makeTask("done-1", "TASK_STATE_COMPLETED"));
+    clock.t += 1;
+    await store.save(key("done-2"), makeTask("done-2", "TASK_STATE_FAILED"));
+    expect(store.size).toBe(4);
+
+    clock.t += 1;
+    await store.save(key("new-1"), makeTask("new-1", "TASK_STATE_WORKING"));
+    expect(store.size).toBe(4);
+    expect(await store.get(key("done-1"))).toBeUndefined();
+    expect(await store.get(key("done-2"))).toBeDefined();
+    expect(await store.get(key("open-1"))).toBeDefined();
+    expect(await store.get(key("open-2"))).toBeDefined();
+
+    clock.t += 1;
+    await store.save(key("new-2"), makeTask("new-2", "TASK_STATE_SUBMITTED"));
+    expect(store.size).toBe(4);
+    expect(await store.get(key("done-2"))).toBeUndefined();
+    expect(await store.get(key("open-1"))).toBeDefined();
+    expect(await store.get(key("open-2"))).toBeDefined();
+    expect((await listIds(store)).sort()).toEqual(["new-1", "new-2", "open-1", "open-2"]);
+  });
+
+  it("evicts finished tasks in the order they finished, not the order they were created", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxTasks: 3 });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    clock.t += 1;
+    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
+    clock.t += 1;
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED"));
+    clock.t += 1;
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    expect(store.size).toBe(3);
+    expect(await store.get(key("b"))).toBeUndefined();
+    expect(await store.get(key("a"))).toBeDefined();
+  });
+
+  it("evicts the least recently updated unfinished task when none is finished", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 3 });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    // Updating "a" makes "b" the least recently updated task.
+    await store.save(key("a"), makeTask("a", "TASK_STATE_INPUT_REQUIRED"));
+    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    expect(store.size).toBe(3);
+    expect(await store.get(key("b"))).toBeUndefined();
+    expect(await store.get(key("a"))).toBeDefined();
+    expect(await store.get(key("c"))).toBeDefined();
+    expect(await store.get(key("d"))).toBeDefined();
+    await store.save(key("e"), makeTask("e", "TASK_STATE_SUBMITTED"));
+    expect(store.size).toBe(3);
+    expect(await store.get(key("c"))).toBeUndefined();
+    expect((await listIds(store)).sort()).toEqual(["a", "d", "e"]);
+  });
+
+  it("counts tasks of every scope against the one limit", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
+    await store.save(key("x", { tenant: "t1", owner: "" }), makeTask("x"));
+    await store.save(key("x", { tenant: "t2", owner: "" }), makeTask("x"));
+    await store.save(key("x", { tenant: "t3", owner: "" }), makeTask("x"));
+    expect(store.size).toBe(2);
+    expect(await store.get(key("x", { tenant: "t1", owner: "" }))).toBeUndefined();
+  });
+
+  it("never holds more than maxTasks (10 000 saves, maxTasks 100)", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxTasks: 100 });
+    expect(store.maxTasks).toBe(100);
+    let largest = 0;
+    for (let i = 0; i < 10_000; i++) {
+      clock.t = T0 + i;
+      const state: TaskState = i % 3 === 0 ? "TASK_STATE_COMPLETED" : "TASK_STATE_WORKING";
+      await store.save(key(`task-${i}`), makeTask(`task-${i}`, state, T0 + i));
+      largest = Math.max(largest, store.size);
+    }
+    expect(largest).toBe(100);
+    expect(store.size).toBe(100);
+    const page = await store.list(SCOPE, query({ pageSize: 100 }));
+    expect(page.totalSize).toBe(100);
+    expect(page.tasks).toHaveLength(100);
+    // Unfinished tasks outrank finished ones, except the task just saved (task-9999, finished),
+    // which is never its own victim: it plus the 99 newest open tasks remain.
+    const open = Array.from({ length: 10_000 }, (_, i) => i)
+      .filter((i) => i % 3 !== 0)
+      .slice(-99)
+      .map((i) => `task-${i}`)
+      .reverse();
+    expect(page.tasks.map((task) => task.id)).toEqual(["task-9999", ...open]);
+  });
+
+  it("never evicts the task it has just saved, even when it is the only finished one", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    await store.save(key("c"), makeTask("c", "TASK_STATE_COMPLETED"));
+    expect(store.size).toBe(2);
+    expect(await store.get(key("c"))).toBeDefined();
+    expect(await store.get(key("a"))).toBeUndefined();
+    // With a finished task to spare, the next save evicts it rather than an open one.
+    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    expect(await store.get(key("c"))).toBeUndefined();
+    expect((await listIds(store)).sort()).toEqual(["b", "d"]);
+  });
+
+  it("defaults maxTasks to 10 000", () => {
+    expect(new InMemoryTaskStore().maxTasks).toBe(10_000);
+  });
+});
+
+describe("InMemoryTaskStore: options", () => {
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "rejects maxTasks %s with a TypeError",
+    (maxTasks) => {
+      expect(() => new InMemoryTaskStore({ maxTasks })).toThrow(TypeError);
+    },
+  );
+
+  it.each([0, -1, Number.NaN])("rejects finishedTaskTtlMs %s with a TypeError", (ttl) => {
+    expect(() => new InMemoryTaskStore({ finishedTaskTtlMs: ttl })).toThrow(TypeError);
+  });
+
+  it("accepts maxTasks 1 and a small positive TTL", () => {
+    const store = new InMemoryTaskStore({ maxTasks: 1, finishedTaskTtlMs: 1 });
+    expect(store.maxTasks).toBe(1);
+    expect(store.finishedTaskTtlMs).toBe(1);
+  });
+});
+
+describe("InMemoryTaskStore: list", () => {
+  it("orders by newest status timestamp first, ties by id descending", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 10));
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 30));
+    await store.save(key("d"), makeTask("d", "TASK_STATE_COMPLETED", T0 + 20));
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 20));
+    await store.save(key("e"), makeTask("e", "TASK_STATE_WORKING", T0 + 20));
+    await store.save(key("z"), makeTask("z", "TASK_STATE_WORKING", T0));
+    expect(await listIds(store)).toEqual(["a", "e", "d", "c", "b", "z"]);
+  });
+
+  it("re-sorts a task by its latest status timestamp after an update", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
+    expect(await listIds(store)).toEqual(["b", "a"]);
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 3));
+    expect(await listIds(store)).toEqual(["a", "b"]);
+  });
+
+  it("filters by contextId", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1, { contextId: "c1" }));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2, { contextId: "c2" }));
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 3, { contextId: "c1" }));
+    const page = await store.list(SCOPE, query({ contextId: "c1" }));
+    expect(page.tasks.map((task) => task.id)).toEqual(["c", "a"]);
+    expect(page.totalSize).toBe(2);
+    expect(await listIds(store, { contextId: "c3" })).toEqual([]);
+  });
+
+  it("filters by status", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
+    await store.save(key("c"), makeTask("c", "TASK_STATE_COMPLETED", T0 + 3));
+    await store.save(key("d"), makeTask("d", "TASK_STATE_INPUT_REQUIRED", T0 + 4));
+    const page = await store.list(SCOPE, query({ status: "TASK_STATE_COMPLETED" }));
+    expect(page.tasks.map((task) => task.id)).toEqual(["c", "a"]);
+    expect(page.totalSize).toBe(2);
+    expect(await listIds(store, { status: "TASK_STATE_INPUT_REQUIRED" })).toEqual(["d"]);
+    expect(await listIds(store, { status: "TASK_STATE_CANCELED" })).toEqual([]);
+  });
+
+  it("filters by statusTimestampAfter, at or after (a2a.proto: greater than or equal)", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (const i of [1, 2, 3, 4]) {
+      await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i * 1000));
+    }
+    const page = await store.list(SCOPE, query({ statusTimestampAfter: T0 + 2000 }));
+    expect(page.tasks.map((task) => task.id)).toEqual(["t4", "t3", "t2"]);
+    expect(page.totalSize).toBe(3);
+    expect(await listIds(store, { statusTimestampAfter: T0 + 2001 })).toEqual(["t4", "t3"]);
+    expect(await listIds(store, { statusTimestampAfter: T0 + 4000 })).toEqual(["t4"]);
+    expect(await listIds(store, { statusTimestampAfter: T0 + 4001 })).toEqual([]);
+    expect(await listIds(store, { statusTimestampAfter: 0 })).toEqual(["t4", "t3", "t2", "t1"]);
+  });
+
+  it("combines filters", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(
+      key("a"),
+      makeTask("a", "TASK_STATE_COMPLETED", T0 + 1000, { contextId: "c1" }),
+    );
+    await store.save(
+      key("b"),
+      makeTask("b", "TASK_STATE_COMPLETED", T0 + 3000, { contextId: "c1" }),
+    );
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 3000, { contextId: "c1" }));
+    await store.save(
+      key("d"),
+      makeTask("d", "TASK_STATE_COMPLETED", T0 + 3000, { contextId: "c2" }),
+    );
+    const page = await store.list(
+      SCOPE,
+      query({ contextId: "c1", status: "TASK_STATE_COMPLETED", statusTimestampAfter: T0 + 2000 }),
+    );
+    expect(page.tasks.map((task) => task.id)).toEqual(["b"]);
+    expect(page.totalSize).toBe(1);
+    expect(page.nextPageToken).toBe("");
+  });
+
+  it.each([1, 2, 3, 4, 7, 8])(
+    "pages of pageSize %i concatenate to the whole ordered list",
+    async (pageSize) => {
+      const store = new InMemoryTaskStore({ clock: fakeClock() });
+      // Seven tasks, with timestamp ties so the id tie-break matters across page borders.
+      const times: Record<string, number> = { a: 5, b: 5, c: 5, d: 3, e: 3, f: 9, g: 1 };
+      for (const [id, offset] of Object.entries(times)) {
+        await store.save(key(id), makeTask(id, "TASK_STATE_WORKING", T0 + offset));
+      }
+      const full = ["f", "c", "b", "a", "e", "d", "g"];
+      expect(await listIds(store)).toEqual(full);
+
+      const seen: string[] = [];
+      const tokens: string[] = [];
+      let pageToken: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await store.list(SCOPE, query({ pageSize, pageToken }));
+        expect(page.totalSize).toBe(7);
+        expect(page.tasks.length).toBeLessThanOrEqual(pageSize);
+        seen.push(...page.tasks.map((task) => task.id));
+        tokens.push(page.nextPageToken);
+        if (page.nextPageToken === "") break;
+        expect(page.tasks).toHaveLength(pageSize);
+        pageToken = page.nextPageToken;
+      }
+      expect(seen).toEqual(full);
+      expect(tokens).toHaveLength(Math.ceil(7 / pageSize));
+      expect(tokens.at(-1)).toBe("");
+      expect(tokens.slice(0, -1).every((token) => token !== "")).toBe(true);
+    },
+  );
+
+  it("paginates a filtered list, with totalSize counting all matching tasks", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (let i = 0; i < 10; i++) {
+      const state: TaskState = i % 2 === 0 ? "TASK_STATE_COMPLETED" : "TASK_STATE_WORKING";
+      await store.save(key(`t${i}`), makeTask(`t${i}`, state, T0 + i));
+    }
+    const first = await store.list(SCOPE, query({ status: "TASK_STATE_COMPLETED", pageSize: 3 }));
+    expect(first.tasks.map((task) => task.id)).toEqual(["t8", "t6", "t4"]);
+    expect(first.totalSize).toBe(5);
+    expect(first.nextPageToken).not.toBe("");
+    const second = await store.list(
+      SCOPE,
+      query({ status: "TASK_STATE_COMPLETED", pageSize: 3, pageToken: first.nextPageToken }),
+    );
+    expect(second.tasks.map((task) => task.id)).toEqual(["t2", "t0"]);
+    expect(second.totalSize).toBe(5);
+    expect(second.nextPageToken).toBe("");
+  });
+
+  it("gives nextPageToken '' when the page holds exactly the remaining tasks", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (const id of ["a", "b", "c", "d"]) await store.save(key(id), makeTask(id));
+    const first = await store.list(SCOPE, query({ pageSize: 2 }));
+    expect(first.nextPageToken).not.toBe("");
+    const second = await store.list(SCOPE, query({ pageSize: 2, pageToken: first.nextPageToken }));
+    expect(second.tasks.map((task) => task.id)).toEqual(["b", "a"]);
+    expect(second.nextPageToken).toBe("");
+    const all = await store.list(SCOPE, query({ pageSize: 4 }));
+    expect(all.tasks).toHaveLength(4);
+    expect(all.nextPageToken).toBe("");
+  });
+
+  it("continues after its cursor when newer tasks arrive between pages", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (let i = 1; i <= 4; i++) {
+      await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i));
+    }
+    const first = await store.list(SCOPE, query({ pageSize: 2 }));
+    expect(first.tasks.map((task) => task.id)).toEqual(["t4", "t3"]);
+    await store.save(key("t5"), makeTask("t5", "TASK_STATE_WORKING", T0 + 5));
+    const second = await store.list(SCOPE, query({ pageSize: 2, pageToken: first.nextPageToken }));
+    expect(second.tasks.map((task) => task.id)).toEqual(["t2", "t1"]);
+    expect(second.totalSize).toBe(5);
+    expect(second.nextPageToken).toBe("");
+  });
+
+  it("treats an empty pageToken as the first page", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("a"), makeTask("a"));
+    expect(await listIds(store, { pageToken: "" })).toEqual(["a"]);
+  });
+
+  it("lists an empty store as no tasks, nextPageToken '' and totalSize 0", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    expect(await store.list(SCOPE, query({ pageSize: 10 }))).toEqual({
+      tasks: [],
+      nextPageToken: "",
+      totalSize: 0,
+    });
+  });
+
+  it("throws InvalidPageTokenError for garbage and tampered page tokens", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (const id of ["a", "b", "c"]) await store.save(key(id), makeTask(id));
+    const { nextPageToken } = await store.list(SCOPE, query({ pageSize: 1 }));
+    expect(nextPageToken).not.toBe("");
+    const base64url = (text: string) =>
+      btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const bad = [
+      "garbage!!",
+      "%%%",
+      nextPageToken.slice(0, 4),
+      `${nextPageToken}!`,
+      base64url("not json"),
+      base64url('{"time":1,"taskId":"a"}'),
+      base64url('[1,"a","extra"]'),
+      base64url('["1","a"]'),
+      base64url("[1,2]"),
+      base64url("null"),
+    ];
+    for (const pageToken of bad) {
+      await expect(store.list(SCOPE, query({ pageToken })), pageToken).rejects.toBeInstanceOf(
+        InvalidPageTokenError,
+      );
+    }
+    // A well-formed token works.
+    expect(await listIds(store, { pageToken: encodePageToken({ time: T0, taskId: "b" }) })).toEqual(
+      ["a"],
+    );
+  });
+});
+
+describe("InMemoryTaskStore: stored values", () => {
+  it("returns the saved objects by reference and never mutates them", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxTasks: 2, finishedTaskTtlMs: 1000 });
+    const task = makeTask("a", "TASK_STATE_COMPLETED", T0, {
+      history: [{ messageId: "m1", role: "ROLE_USER", parts: [{ text: "hi" }] }],
+      artifacts: [{ artifactId: "x", parts: [{ text: "out" }] }],
+      metadata: { k: "v" },
+    });
+    const snapshot = structuredClone(task);
+    await store.save(key("a"), task);
+    expect(await store.get(key("a"))).toBe(task);
+    const page = await store.list(SCOPE, query({ pageSize: 1 }));
+    expect(page.tasks[0]).toBe(task);
+    expect(task).toEqual(snapshot);
+  });
+
+  it("works with deeply frozen tasks through save, list, eviction and expiry", async () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (value && typeof value === "object") {
+        for (const child of Object.values(value)) deepFreeze(child);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxTasks: 2, finishedTaskTtlMs: 1000 });
+    const a = deepFreeze(makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
+    const b = deepFreeze(makeTask("b", "TASK_STATE_WORKING", T0 + 2));
+    const c = deepFreeze(makeTask("c", "TASK_STATE_WORKING", T0 + 3));
+    await store.save(key("a"), a);
+    await store.save(key("b"), b);
+    await store.save(key("c"), c);
+    const page = await store.list(SCOPE, query());
+    expect(page.tasks).toHaveLength(2);
+    expect(page.tasks[0]).toBe(c);
+    expect(page.tasks[1]).toBe(b);
+    clock.t = T0 + 10_000;
+    expect(await store.get(key("b"))).toBe(b);
+  });
+});
