@@ -77,11 +77,14 @@ export interface TaskHelper {
  * terminal or interrupted (input/auth required) state is failed, so no request ever hangs.
  * A thrown error fails the task; its text is logged, never sent to the client.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: an async executor that returns nothing is Promise<void>
 export type AgentExecuteFn = (
   context: RequestContext,
   task: TaskHelper,
-) => Promise<Message | undefined | void> | Message | undefined | void;
+) => Promise<AgentResult> | AgentResult;
+
+/** What an executor returns: a Message answers without a task; nothing means "see the task". */
+// biome-ignore lint/suspicious/noConfusingVoidType: an async executor that returns nothing is Promise<void>
+export type AgentResult = Message | undefined | void;
 
 export interface AgentExecutorObject {
   execute: AgentExecuteFn;
