@@ -169,7 +169,7 @@ export class A2AServer {
         {
           taskId: task.id,
           contextId: task.contextId ?? "",
-          now: () => this.#config.clock.now(),
+          clock: this.#config.clock,
           newId: this.#config.newId,
         },
         "TASK_STATE_CANCELED",

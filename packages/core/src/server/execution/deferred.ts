@@ -10,8 +10,6 @@ export class Deferred<T> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    // A deferred nobody awaits must not become an unhandled rejection.
-    this.promise.catch(() => {});
   }
 
   resolve(value: T): void {
@@ -23,6 +21,8 @@ export class Deferred<T> {
   reject(reason: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    // A deferred nobody awaits must not become an unhandled rejection.
+    this.promise.catch(() => {});
     this.#reject(reason);
   }
 }

@@ -1,3 +1,4 @@
+import type { Clock } from "../../ports/clock.js";
 import type { Message, TaskState, TaskStatusUpdateEvent } from "../../wire/v1/index.js";
 import type { AgentMessageInput } from "./agent-executor.js";
 
@@ -5,7 +6,7 @@ import type { AgentMessageInput } from "./agent-executor.js";
 export interface EventSource {
   taskId: string;
   contextId: string;
-  now: () => number;
+  clock: Clock;
   newId: () => string;
 }
 
@@ -31,7 +32,7 @@ export function statusEvent(
 ): TaskStatusUpdateEvent {
   const status: TaskStatusUpdateEvent["status"] = {
     state,
-    timestamp: new Date(source.now()).toISOString(),
+    timestamp: new Date(source.clock.now()).toISOString(),
   };
   if (message !== undefined) status.message = agentMessage(source, message);
   const event: TaskStatusUpdateEvent = {

@@ -23,6 +23,7 @@ import type {
 import { Deferred } from "./deferred.js";
 import { type EventSource, statusEvent } from "./events.js";
 import type { TaskEventHub } from "./task-event-hub.js";
+import { ExecutionTaskHelper } from "./task-helper.js";
 import { withArtifact, withMessage, withStatus } from "./task-reducer.js";
 
 export interface ExecutionDeps {
@@ -46,6 +47,39 @@ export interface ExecutionInit {
   userMessage: Message;
   /** The request context minus the fields the execution supplies. */
   request: Omit<RequestContext, "signal" | "task" | "taskId" | "contextId" | "userMessage">;
+}
+
+/** The agent's view of the request; `signal` is created only if the agent reads it. */
+class ExecutionContext implements RequestContext {
+  readonly userMessage: Message;
+  readonly text: string;
+  readonly taskId: string;
+  readonly contextId: string;
+  readonly task: Task | undefined;
+  readonly configuration: RequestContext["configuration"];
+  readonly metadata: RequestContext["metadata"];
+  readonly principal: RequestContext["principal"];
+  readonly tenant: string;
+  readonly call: RequestContext["call"];
+  readonly #signal: () => AbortSignal;
+
+  constructor(init: ExecutionInit, signal: () => AbortSignal) {
+    this.userMessage = init.userMessage;
+    this.text = init.request.text;
+    this.taskId = init.key.taskId;
+    this.contextId = init.contextId;
+    this.task = init.existing;
+    this.configuration = init.request.configuration;
+    this.metadata = init.request.metadata;
+    this.principal = init.request.principal;
+    this.tenant = init.request.tenant;
+    this.call = init.request.call;
+    this.#signal = signal;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
 }
 
 /** Status message used when the server itself has to fail a task. */
@@ -87,42 +121,11 @@ export class Execution {
     this.#source = {
       taskId: init.key.taskId,
       contextId: init.contextId,
-      now: () => deps.clock.now(),
+      clock: deps.clock,
       newId: deps.newId,
     };
-    const taskId = init.key.taskId;
-    const contextId = init.contextId;
-    const execution = this;
-    this.context = {
-      ...init.request,
-      userMessage: init.userMessage,
-      taskId,
-      contextId,
-      task: init.existing,
-      get signal() {
-        return execution.#abortController().signal;
-      },
-    };
-    const status = (
-      state: TaskState,
-      message?: AgentMessageInput,
-      metadata?: Record<string, unknown>,
-    ) => this.#publishStatus(state, message, metadata);
-    this.helper = {
-      id: taskId,
-      contextId,
-      get current() {
-        return execution.task;
-      },
-      working: (message) => status("TASK_STATE_WORKING", message),
-      complete: (message) => status("TASK_STATE_COMPLETED", message),
-      fail: (message) => status("TASK_STATE_FAILED", message),
-      reject: (message) => status("TASK_STATE_REJECTED", message),
-      inputRequired: (message) => status("TASK_STATE_INPUT_REQUIRED", message),
-      authRequired: (message) => status("TASK_STATE_AUTH_REQUIRED", message),
-      status,
-      artifact: (artifact, options) => this.#publishArtifact(artifact, options),
-    };
+    this.context = new ExecutionContext(init, () => this.#abortController().signal);
+    this.helper = new ExecutionTaskHelper(this, init.key.taskId, init.contextId);
   }
 
   /** The task as of the last event delivered to subscribers. */
@@ -196,7 +199,7 @@ export class Execution {
         taskId: this.key.taskId,
       });
       if (this.#task) {
-        await this.#publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
+        await this.publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
       } else {
         this.#answered = true;
         const error = new A2AError(
@@ -238,7 +241,7 @@ export class Execution {
     this.#deps.logger.error("agent threw", { taskId: this.key.taskId, error: describe(error) });
     const text = error instanceof A2AError ? error.message : AGENT_ERROR_TEXT;
     try {
-      await this.#publishStatus("TASK_STATE_FAILED", text);
+      await this.publishStatus("TASK_STATE_FAILED", text);
     } catch (saveError) {
       this.#deps.logger.error("could not record the failed task", {
         taskId: this.key.taskId,
@@ -255,7 +258,7 @@ export class Execution {
         !this.#answered &&
         (state === undefined || !(isTerminal(state) || isInterrupted(state)))
       ) {
-        await this.#publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
+        await this.publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
         if (state === undefined) {
           this.#deps.logger.warn("agent returned without a message or any task event", {
             taskId: this.key.taskId,
@@ -279,7 +282,8 @@ export class Execution {
     }
   }
 
-  #publishStatus(
+  /** @internal for the task helper */
+  publishStatus(
     state: TaskState,
     message?: AgentMessageInput,
     metadata?: Record<string, unknown>,
@@ -290,7 +294,8 @@ export class Execution {
     }).then(() => undefined);
   }
 
-  async #publishArtifact(input: ArtifactInput, options: ArtifactOptions = {}): Promise<string> {
+  /** @internal for the task helper */
+  async publishArtifact(input: ArtifactInput, options: ArtifactOptions = {}): Promise<string> {
     const artifact =
       typeof input === "string"
         ? { artifactId: this.#deps.newId(), parts: [{ text: input }] }
