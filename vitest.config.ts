@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** Absolute, so the config works from the root and from inside a package. */
+const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -6,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: "core",
-          root: "packages/core",
+          root: dir("./packages/core"),
           include: ["test/**/*.test.ts"],
         },
       },
