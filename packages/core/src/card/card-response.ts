@@ -1,3 +1,4 @@
+import { toBase64Url } from "../util/base64url.js";
 /** A serialised card with its entity tag. */
 export interface CardRepresentation {
   body: string;
@@ -5,12 +6,6 @@ export interface CardRepresentation {
 }
 
 const encoder = new TextEncoder();
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
 
 /** A strong ETag over the exact bytes served: a SHA-256 of the body. */
 export async function representCard(card: unknown): Promise<CardRepresentation> {

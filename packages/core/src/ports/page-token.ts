@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from "../util/base64url.js";
 import { InvalidPageTokenError } from "./task-store.js";
 
 /** Position of a task in the `ListTasks` order: status time (ms), then task id. */
@@ -8,17 +9,6 @@ export interface ListCursor {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
 
 /** An opaque, URL-safe page token for the task after which the next page starts. */
 export function encodePageToken(cursor: ListCursor): string {
