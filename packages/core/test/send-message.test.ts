@@ -347,3 +347,63 @@ describe("SendMessage", () => {
     expect(body.result.task.artifacts[0].parts[0].text).toBe("echo: pre");
   });
 });
+
+describe("SendMessage: a message answer inside a task", () => {
+  it("answers with the message, keeps it in history, and fails a task left working", async () => {
+    const a2a = makeAgent({
+      executor: async (_ctx, task) => {
+        await task.working();
+        return { messageId: "late", role: "ROLE_AGENT", parts: [{ text: "by the way" }] };
+      },
+    });
+    const sent = await rpc(a2a, "SendMessage", { message: userMessage("x") });
+    expect(sent.result.message.messageId).toBe("late");
+    const taskId = sent.result.message.taskId;
+    const { result } = await rpc(a2a, "GetTask", { id: taskId });
+    expect(result.status.state).toBe("TASK_STATE_FAILED");
+    expect(result.history.map((m: { messageId: string }) => m.messageId)).toContain("late");
+  });
+
+  it("leaves an input-required task waiting when a continuation answers with a message", async () => {
+    const a2a = makeAgent({
+      executor: async (ctx, task) => {
+        if (!ctx.task) return task.inputRequired("name?");
+        return { messageId: "hint", role: "ROLE_AGENT", parts: [{ text: "still need a name" }] };
+      },
+    });
+    const first = (await rpc(a2a, "SendMessage", { message: userMessage("hi") })).result.task;
+    const reply = await rpc(a2a, "SendMessage", {
+      message: userMessage("?", { taskId: first.id }),
+    });
+    expect(reply.result.message.parts[0].text).toBe("still need a name");
+    const { result } = await rpc(a2a, "GetTask", { id: first.id });
+    expect(result.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+  });
+});
+
+describe("default body limit", () => {
+  it("accepts 1 MiB and refuses one byte more with 413", async () => {
+    const a2a = makeAgent({ executor: async (_ctx, task) => task.complete() });
+    const envelope = (padding: string) =>
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "SendMessage",
+        params: { message: userMessage("x"), metadata: { padding } },
+      });
+    const overhead = envelope("").length;
+    const post = (body: string) =>
+      a2a.fetch(
+        new Request("http://agent.test/a2a", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        }),
+      );
+    const atLimit = await post(envelope("a".repeat(1024 * 1024 - overhead)));
+    expect((await atLimit.json()).result.task.status.state).toBe("TASK_STATE_COMPLETED");
+    const over = await post(envelope("a".repeat(1024 * 1024 - overhead + 1)));
+    expect(over.status).toBe(413);
+    expect((await over.json()).error.code).toBe(-32600);
+  });
+});

@@ -254,10 +254,11 @@ export class Execution {
     try {
       await this.#chain;
       const state = this.#task?.status.state;
-      if (
-        !this.#answered &&
-        (state === undefined || !(isTerminal(state) || isInterrupted(state)))
-      ) {
+      // No task and no answer, or a task left neither finished nor waiting for the client
+      // (even when a message answered the send): nobody would ever move it on.
+      const abandoned =
+        state === undefined ? !this.#answered : !(isTerminal(state) || isInterrupted(state));
+      if (abandoned) {
         await this.publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
         if (state === undefined) {
           this.#deps.logger.warn("agent returned without a message or any task event", {
