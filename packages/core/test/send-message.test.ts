@@ -384,12 +384,13 @@ describe("SendMessage: a message answer inside a task", () => {
 describe("default body limit", () => {
   it("accepts 1 MiB and refuses one byte more with 413", async () => {
     const a2a = makeAgent({ executor: async (_ctx, task) => task.complete() });
+    const message = userMessage("x");
     const envelope = (padding: string) =>
       JSON.stringify({
         jsonrpc: "2.0",
         id: 1,
         method: "SendMessage",
-        params: { message: userMessage("x"), metadata: { padding } },
+        params: { message, metadata: { padding } },
       });
     const overhead = envelope("").length;
     const post = (body: string) =>
