@@ -6,7 +6,7 @@ import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { TaskStore } from "./ports/task-store.js";
 import { A2AServer } from "./server/a2a-server.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
-import { createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
+import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
 
 /** Options of {@link createA2A}. Only `card` and `executor` are required. */
 export interface A2AOptions {
@@ -18,8 +18,13 @@ export interface A2AOptions {
   taskStore?: TaskStore;
   /** Path the agent is mounted at, e.g. `/a2a`. Default `/`. Adapters pass it per request. */
   basePath?: string;
-  /** The public URL of the JSON-RPC endpoint in the card, when a proxy changes it. */
+  /** The public URL of the agent in the card, when a proxy changes it. */
   publicUrl?: string;
+  /**
+   * The bindings to serve, in the order the card lists them (the first is preferred).
+   * Default `["JSONRPC", "HTTP+JSON"]`.
+   */
+  bindings?: Binding[];
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Interval of SSE keep-alive comments in ms; 0 disables. Default 15 000. */
@@ -36,7 +41,7 @@ export interface A2AOptions {
 
 /** A mounted-anywhere A2A agent. */
 export interface A2A {
-  /** Answers one HTTP request: the agent card, or a JSON-RPC call (plain or SSE). */
+  /** Answers one HTTP request: the agent card, a JSON-RPC call or an HTTP+JSON route. */
   fetch(request: Request, context?: FetchContext): Promise<Response>;
   /** Live counts, for health checks and leak tests. */
   stats(): { activeExecutions: number; subscribers: number };
@@ -50,6 +55,11 @@ const Options = z.object({
   ]),
   basePath: z.string().optional(),
   publicUrl: z.url().optional(),
+  bindings: z
+    .array(z.enum(["JSONRPC", "HTTP+JSON"]))
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, "must not repeat a binding")
+    .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
   keepAliveMs: z.number().int().nonnegative().optional(),
   cardMaxAgeSeconds: z.number().int().nonnegative().optional(),
@@ -97,6 +107,7 @@ export function createA2A(options: A2AOptions): A2A {
     card,
     basePath: options.basePath ?? "/",
     publicUrl: options.publicUrl,
+    bindings: options.bindings ?? ["JSONRPC", "HTTP+JSON"],
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,

@@ -37,7 +37,11 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
-export { type FetchContext, WELL_KNOWN_CARD_PATH } from "./transport/fetch-handler.js";
+export {
+  type Binding,
+  type FetchContext,
+  WELL_KNOWN_CARD_PATH,
+} from "./transport/fetch-handler.js";
 export type {
   AgentCard,
   Artifact,

@@ -23,6 +23,11 @@ describe("agent card", () => {
           protocolBinding: "JSONRPC",
           protocolVersion: "1.0",
         },
+        {
+          url: "https://agents.example.com/a2a",
+          protocolBinding: "HTTP+JSON",
+          protocolVersion: "1.0",
+        },
       ],
       capabilities: { streaming: true, pushNotifications: false },
       defaultInputModes: ["text/plain"],
@@ -44,6 +49,26 @@ describe("agent card", () => {
     expect((await elsewhere.json()).supportedInterfaces[0].url).toBe(
       "http://localhost:3000/api/agent",
     );
+  });
+
+  it("lists the configured bindings in the configured order, and serves only those", async () => {
+    const a2a = makeAgent({ executor, bindings: ["HTTP+JSON", "JSONRPC"] });
+    const card = await (
+      await a2a.fetch(new Request("http://agent.test/.well-known/agent-card.json"))
+    ).json();
+    expect(
+      card.supportedInterfaces.map((i: { protocolBinding: string }) => i.protocolBinding),
+    ).toEqual(["HTTP+JSON", "JSONRPC"]);
+    const restOnly = makeAgent({ executor, bindings: ["HTTP+JSON"] });
+    const rpcCall = await restOnly.fetch(
+      new Request("http://agent.test/a2a", { method: "POST", body: "{}" }),
+    );
+    expect(rpcCall.status).toBe(404);
+    const rpcOnly = makeAgent({ executor, bindings: ["JSONRPC"] });
+    const restCall = await rpcOnly.fetch(new Request("http://agent.test/a2a/tasks"));
+    expect(restCall.status).toBe(404);
+    expect(() => makeAgent({ executor, bindings: [] })).toThrow(/bindings/);
+    expect(() => makeAgent({ executor, bindings: ["JSONRPC", "JSONRPC"] })).toThrow(/bindings/);
   });
 
   it("uses publicUrl when a proxy changes the public address", async () => {

@@ -4,7 +4,11 @@ import type { AgentCardInput } from "./card-input.js";
 export const DEFAULT_MODES = ["text/plain"];
 
 /** The card for one public URL of the agent. */
-export function buildCard(input: AgentCardInput, interfaceUrl: string): AgentCard {
+export function buildCard(
+  input: AgentCardInput,
+  interfaceUrl: string,
+  bindings: readonly string[],
+): AgentCard {
   const capabilities: AgentCapabilities = {
     streaming: input.capabilities?.streaming ?? true,
     pushNotifications: false,
@@ -16,9 +20,12 @@ export function buildCard(input: AgentCardInput, interfaceUrl: string): AgentCar
   const card: AgentCard = {
     name: input.name,
     description: input.description,
-    supportedInterfaces: [
-      { url: interfaceUrl, protocolBinding: "JSONRPC", protocolVersion: "1.0" },
-    ],
+    // Both bindings live at the mount URL: JSON-RPC at it, HTTP+JSON routes below it.
+    supportedInterfaces: bindings.map((protocolBinding) => ({
+      url: interfaceUrl,
+      protocolBinding,
+      protocolVersion: "1.0",
+    })),
     version: input.version,
     capabilities,
     defaultInputModes: input.defaultInputModes ?? DEFAULT_MODES,

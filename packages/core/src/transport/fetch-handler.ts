@@ -4,8 +4,11 @@ import { type CardRepresentation, cardResponse, representCard } from "../card/ca
 import { A2AError } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
 import type { Principal } from "../server/call-context.js";
+import { type BindingDeps, toA2AError } from "./http-input.js";
 import { errorResponse } from "./jsonrpc/envelope.js";
-import { handleJsonRpc, type JsonRpcDeps, toA2AError } from "./jsonrpc/handle-jsonrpc.js";
+import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
+import { handleRest } from "./rest/handle-rest.js";
+import { statusResponse } from "./rest/status-error.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
@@ -22,8 +25,13 @@ export interface FetchContext {
   basePath?: string;
 }
 
-export interface FetchHandlerConfig extends JsonRpcDeps {
+/** The HTTP bindings a2a-mount serves (spec §5.3), as named in `AgentInterface.protocolBinding`. */
+export type Binding = "JSONRPC" | "HTTP+JSON";
+
+export interface FetchHandlerConfig extends BindingDeps {
   card: AgentCardInput;
+  /** Served bindings, in the order the card lists them. */
+  bindings: readonly Binding[];
   basePath: string;
   publicUrl: string | undefined;
   cardMaxAgeSeconds: number;
@@ -40,9 +48,8 @@ export function normalizeBasePath(path: string): string {
 }
 
 function notFound(path: string): Response {
-  return Response.json(
-    { error: { code: 404, status: "NOT_FOUND", message: `No A2A endpoint at ${path}` } },
-    { status: 404 },
+  return statusResponse(
+    new A2AError("METHOD_NOT_FOUND", `No A2A endpoint at ${path}`, { transportStatus: 404 }),
   );
 }
 
@@ -55,7 +62,7 @@ function methodNotAllowed(allow: string): Response {
   return response;
 }
 
-/** Routes a request to the agent card or the JSON-RPC endpoint. */
+/** Routes a request to the agent card, the JSON-RPC endpoint or an HTTP+JSON route. */
 export function createFetchHandler(config: FetchHandlerConfig) {
   const cards = new Map<string, Promise<CardRepresentation>>();
 
@@ -63,11 +70,14 @@ export function createFetchHandler(config: FetchHandlerConfig) {
     let cached = cards.get(interfaceUrl);
     if (!cached) {
       if (cards.size >= MAX_CACHED_CARDS) cards.delete(cards.keys().next().value!);
-      cached = representCard(buildCard(config.card, interfaceUrl));
+      cached = representCard(buildCard(config.card, interfaceUrl, config.bindings));
       cards.set(interfaceUrl, cached);
     }
     return cached;
   };
+
+  const jsonRpc = config.bindings.includes("JSONRPC");
+  const rest = config.bindings.includes("HTTP+JSON");
 
   return async function fetch(request: Request, context: FetchContext = {}): Promise<Response> {
     try {
@@ -79,16 +89,22 @@ export function createFetchHandler(config: FetchHandlerConfig) {
         const interfaceUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
         return cardResponse(request, await cardFor(interfaceUrl), config.cardMaxAgeSeconds);
       }
-      if (path === base || path === `${base}/`) {
+      const rel =
+        path === base ? "" : path.startsWith(`${base}/`) ? path.slice(base.length) : undefined;
+      if (rel === undefined) return notFound(path);
+      const input = {
+        request,
+        url,
+        parsedBody: context.parsedBody,
+        principal: context.principal,
+        signal: context.signal ?? request.signal,
+      };
+      if (rel === "" || rel === "/") {
+        if (!jsonRpc) return notFound(path);
         if (request.method !== "POST") return methodNotAllowed("POST");
-        return await handleJsonRpc(config, {
-          request,
-          url,
-          parsedBody: context.parsedBody,
-          principal: context.principal,
-          signal: context.signal ?? request.signal,
-        });
+        return await handleJsonRpc(config, input);
       }
+      if (rest) return (await handleRest(config, input, rel)) ?? notFound(path);
       return notFound(path);
     } catch (error) {
       return errorResponse(null, toA2AError(error, config.logger));

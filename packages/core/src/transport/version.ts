@@ -33,6 +33,22 @@ function unsupported(requested: string): A2AError {
   );
 }
 
+function parseVersion(requested: string): ProtocolVersion {
+  const match = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(requested);
+  const majorMinor = match ? `${Number(match[1])}.${Number(match[2])}` : requested;
+  const version = SUPPORTED_VERSIONS.find((v) => v === majorMinor);
+  if (!version) throw unsupported(requested);
+  return version;
+}
+
+/**
+ * The version of an HTTP+JSON call to a 1.0 route: the routes without `/v1` exist only in
+ * 1.0, so a request without a version is served as 1.0.
+ */
+export function negotiateRestVersion(requested: string | undefined): ProtocolVersion {
+  return requested === undefined ? "1.0" : parseVersion(requested);
+}
+
 /**
  * Picks the protocol version of a JSON-RPC call (spec §3.6). Patch numbers are ignored.
  * Without a version, the spec means 0.3, but a method name that only 1.0 has is
@@ -42,13 +58,7 @@ export function negotiateJsonRpcVersion(
   requested: string | undefined,
   method: string,
 ): ProtocolVersion {
-  if (requested !== undefined) {
-    const match = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(requested);
-    const majorMinor = match ? `${Number(match[1])}.${Number(match[2])}` : requested;
-    const version = SUPPORTED_VERSIONS.find((v) => v === majorMinor);
-    if (!version) throw unsupported(requested);
-    return version;
-  }
+  if (requested !== undefined) return parseVersion(requested);
   if (V03_METHODS.has(method)) throw unsupported("0.3");
   return "1.0";
 }

@@ -1,0 +1,107 @@
+import { A2AError, errors } from "../errors/a2a-error.js";
+import type { Logger } from "../ports/logger.js";
+import type { A2AServer } from "../server/a2a-server.js";
+import type { CallContext, Principal, ProtocolVersion } from "../server/call-context.js";
+import { describe } from "../server/execution/execution.js";
+import type { AgentExtension } from "../wire/v1/index.js";
+import { isJsonMediaType, readBodyText } from "./read-body.js";
+
+/** What every binding needs from the agent's configuration. */
+export interface BindingDeps {
+  server: A2AServer;
+  logger: Logger;
+  maxBodyBytes: number;
+  keepAliveMs: number;
+  /** Extensions the card marks `required`: requests must ask for each. */
+  requiredExtensions: readonly AgentExtension[];
+}
+
+/** One HTTP request as the bindings see it. */
+export interface HttpInput {
+  request: Request;
+  url: URL;
+  parsedBody: unknown;
+  principal: Principal | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** Any failure as an A2AError; anything unexpected is logged and becomes InternalError. */
+export function toA2AError(error: unknown, logger: Logger): A2AError {
+  if (error instanceof A2AError) return error;
+  logger.error("unexpected error while handling a request", { error: describe(error) });
+  return errors.internal();
+}
+
+/**
+ * The request body as JSON: the host's pre-parsed body if any, else read within the limit.
+ * Refuses non-JSON content types (415). With `optional`, an empty body is `undefined`.
+ */
+export async function readJsonBody(
+  input: HttpInput,
+  maxBodyBytes: number,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
+  const contentType = input.request.headers.get("content-type");
+  if (contentType !== null && !isJsonMediaType(contentType)) {
+    throw new A2AError(
+      "CONTENT_TYPE_NOT_SUPPORTED",
+      `Content-Type ${contentType} is not supported; send application/json`,
+      { transportStatus: 415, metadata: { contentType } },
+    );
+  }
+  if (input.parsedBody !== undefined) return input.parsedBody;
+  const text = await readBodyText(input.request, maxBodyBytes);
+  if (options.optional && text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new A2AError("JSON_PARSE", "Invalid JSON payload");
+  }
+}
+
+function parseExtensions(header: string | null): string[] {
+  if (!header) return [];
+  return header
+    .split(",")
+    .map((uri) => uri.trim())
+    .filter((uri) => uri !== "");
+}
+
+/** The call context of a request, after checking that required extensions were asked for. */
+export function buildCallContext(
+  input: HttpInput,
+  deps: Pick<BindingDeps, "requiredExtensions">,
+  version: ProtocolVersion,
+  tenant: string,
+): CallContext {
+  const requestedExtensions = parseExtensions(input.request.headers.get("a2a-extensions"));
+  for (const extension of deps.requiredExtensions) {
+    if (!requestedExtensions.includes(extension.uri!)) {
+      throw new A2AError(
+        "EXTENSION_SUPPORT_REQUIRED",
+        `This agent requires the extension ${extension.uri}; declare it in A2A-Extensions`,
+        { metadata: { extension: extension.uri! } },
+      );
+    }
+  }
+  return {
+    version,
+    tenant,
+    principal: input.principal,
+    headers: input.request.headers,
+    requestedExtensions,
+  };
+}
+
+/** Reads the first event of a stream, releasing the stream if that fails. */
+export async function peekFirst<T>(events: AsyncIterator<T>): Promise<T> {
+  let first: IteratorResult<T>;
+  try {
+    first = await events.next();
+  } catch (error) {
+    await events.return?.();
+    throw error;
+  }
+  if (first.done) throw errors.internal();
+  return first.value;
+}

@@ -1,0 +1,117 @@
+import { A2AError, errors } from "../../errors/a2a-error.js";
+import {
+  type BindingDeps,
+  buildCallContext,
+  type HttpInput,
+  peekFirst,
+  readJsonBody,
+  toA2AError,
+} from "../http-input.js";
+import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
+import { sseResponse } from "../sse.js";
+import { parseParams } from "../validation.js";
+import { negotiateRestVersion, requestedVersion } from "../version.js";
+import { matchRoute, type RouteMatch } from "./routes.js";
+import { A2A_JSON, statusBody, statusResponse } from "./status-error.js";
+
+/** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
+const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
+
+function queryParams(url: URL): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of url.searchParams) {
+    if (key in params) continue; // first value wins; no repeated fields here
+    params[key] =
+      BOOLEAN_QUERY.has(key) && (value === "true" || value === "false") ? value === "true" : value;
+  }
+  return params;
+}
+
+function decodeSegments(rel: string): string[] {
+  try {
+    return rel
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
+  } catch {
+    throw new A2AError("INVALID_REQUEST", "The path is not valid percent-encoding");
+  }
+}
+
+async function rawParams(match: RouteMatch, input: HttpInput, deps: BindingDeps): Promise<unknown> {
+  let body: unknown;
+  if (match.body !== "none") {
+    body = await readJsonBody(input, deps.maxBodyBytes, { optional: match.body === "optional" });
+    if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
+      throw new A2AError("INVALID_PARAMS", "The body must be a JSON object", {
+        fieldViolations: [{ field: "", description: "must be a JSON object" }],
+      });
+    }
+  }
+  const params: Record<string, unknown> = {
+    ...(match.body === "none" ? queryParams(input.url) : {}),
+    ...(body as Record<string, unknown> | undefined),
+    ...match.pathParams,
+  };
+  if (match.tenant !== undefined) params.tenant = match.tenant;
+  return params;
+}
+
+function json(result: unknown): Response {
+  return new Response(JSON.stringify(result ?? {}), {
+    status: 200,
+    headers: { "content-type": A2A_JSON },
+  });
+}
+
+/**
+ * The HTTP+JSON binding (spec §11) for a path below the mount point. Returns `undefined`
+ * when no route matches, so the caller can answer 404.
+ */
+export async function handleRest(
+  deps: BindingDeps,
+  input: HttpInput,
+  rel: string,
+): Promise<Response | undefined> {
+  try {
+    const routed = matchRoute(input.request.method, decodeSegments(rel));
+    if (routed.kind === "no-route") return undefined;
+    if (routed.kind === "method-not-allowed") {
+      const response = statusResponse(
+        new A2AError(
+          "UNSUPPORTED_OPERATION",
+          `Method ${input.request.method} is not allowed here; use ${routed.allow.join(", ")}`,
+          {
+            transportStatus: 405,
+          },
+        ),
+      );
+      response.headers.set("allow", routed.allow.join(", "));
+      return response;
+    }
+    const { match } = routed;
+    const version = negotiateRestVersion(requestedVersion(input.request, input.url));
+    const method = METHODS_V1.get(match.method);
+    if (!method) throw errors.internal();
+    const params = parseParams(method.params, await rawParams(match, input, deps));
+    const call = buildCallContext(
+      input,
+      deps,
+      version,
+      (params as { tenant?: string }).tenant ?? "",
+    );
+    if (method.kind === "unary") return json(await method.run(deps.server, params, call));
+    const events = await method.run(deps.server, params, call);
+    const first = await peekFirst(events);
+    return sseResponse({
+      first,
+      rest: events,
+      encode: (event) => JSON.stringify(event),
+      encodeError: (error) => statusBody(toA2AError(error, deps.logger)),
+      keepAliveMs: deps.keepAliveMs,
+      signal: input.signal,
+    });
+  } catch (error) {
+    return statusResponse(toA2AError(error, deps.logger));
+  }
+}

@@ -1,0 +1,29 @@
+import { type A2AError, ERROR_KINDS } from "../../errors/a2a-error.js";
+
+/** gRPC status names for HTTP-level failures, which have no A2A error type of their own. */
+const STATUS_BY_HTTP: Readonly<Record<number, string>> = {
+  404: "NOT_FOUND",
+  405: "UNIMPLEMENTED",
+  413: "INVALID_ARGUMENT",
+  415: "INVALID_ARGUMENT",
+};
+
+/** The media type of HTTP+JSON bodies (spec §11.1). */
+export const A2A_JSON = "application/a2a+json";
+
+/** A `google.rpc.Status` error body (spec §11.6): HTTP code, status name, message, details. */
+export function statusBody(error: A2AError): string {
+  const status =
+    (error.transportStatus !== undefined ? STATUS_BY_HTTP[error.transportStatus] : undefined) ??
+    ERROR_KINDS[error.kind].grpcStatus;
+  return JSON.stringify({
+    error: { code: error.httpStatus, status, message: error.message, details: error.details() },
+  });
+}
+
+export function statusResponse(error: A2AError): Response {
+  return new Response(statusBody(error), {
+    status: error.httpStatus,
+    headers: { "content-type": A2A_JSON },
+  });
+}
