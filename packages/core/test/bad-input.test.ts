@@ -298,11 +298,11 @@ const BAD_INPUTS: Record<string, BadInput> = {
     reason: "METHOD_NOT_FOUND",
     id: "bad",
   },
-  "a 0.3 method name without a version": {
+  "a 0.3 method with invalid 0.3 params": {
     request: ({ waitingId }) =>
-      post(envelope("tasks/cancel", { id: waitingId }), { "a2a-version": undefined }),
-    code: -32009,
-    reason: "VERSION_NOT_SUPPORTED",
+      post(envelope("tasks/cancel", { taskId: waitingId }), { "a2a-version": undefined }),
+    code: -32602,
+    reason: "INVALID_PARAMS",
     id: "bad",
   },
   "an unsupported A2A-Version": {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createA2A, silentLogger } from "../src/index.js";
-import { makeAgent, testCard } from "./helpers.js";
+import { cardRequest, makeAgent, testCard } from "./helpers.js";
 
 const executor = () => undefined;
 
@@ -8,7 +8,7 @@ describe("agent card", () => {
   it("is served at the well-known path with derived interfaces and capabilities", async () => {
     const a2a = makeAgent({ executor });
     const response = await a2a.fetch(
-      new Request("https://agents.example.com/.well-known/agent-card.json"),
+      cardRequest("https://agents.example.com/.well-known/agent-card.json"),
     );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
@@ -39,11 +39,11 @@ describe("agent card", () => {
   it("is also served under the mount path, and follows a per-request base path", async () => {
     const a2a = makeAgent({ executor });
     const mounted = await a2a.fetch(
-      new Request("http://localhost:3000/a2a/.well-known/agent-card.json"),
+      cardRequest("http://localhost:3000/a2a/.well-known/agent-card.json"),
     );
     expect((await mounted.json()).supportedInterfaces[0].url).toBe("http://localhost:3000/a2a");
     const elsewhere = await a2a.fetch(
-      new Request("http://localhost:3000/api/agent/.well-known/agent-card.json"),
+      cardRequest("http://localhost:3000/api/agent/.well-known/agent-card.json"),
       { basePath: "/api/agent/" },
     );
     expect((await elsewhere.json()).supportedInterfaces[0].url).toBe(
@@ -54,7 +54,7 @@ describe("agent card", () => {
   it("lists the configured bindings in the configured order, and serves only those", async () => {
     const a2a = makeAgent({ executor, bindings: ["HTTP+JSON", "JSONRPC"] });
     const card = await (
-      await a2a.fetch(new Request("http://agent.test/.well-known/agent-card.json"))
+      await a2a.fetch(cardRequest("http://agent.test/.well-known/agent-card.json"))
     ).json();
     expect(
       card.supportedInterfaces.map((i: { protocolBinding: string }) => i.protocolBinding),
@@ -74,7 +74,7 @@ describe("agent card", () => {
   it("uses publicUrl when a proxy changes the public address", async () => {
     const a2a = makeAgent({ executor, publicUrl: "https://public.example.com/agent" });
     const card = await (
-      await a2a.fetch(new Request("http://10.0.0.5:8080/.well-known/agent-card.json"))
+      await a2a.fetch(cardRequest("http://10.0.0.5:8080/.well-known/agent-card.json"))
     ).json();
     expect(card.supportedInterfaces[0].url).toBe("https://public.example.com/agent");
   });
@@ -82,19 +82,19 @@ describe("agent card", () => {
   it("has an ETag and max-age, and answers 304 to a matching If-None-Match", async () => {
     const a2a = makeAgent({ executor, cardMaxAgeSeconds: 60 });
     const url = "http://agent.test/.well-known/agent-card.json";
-    const first = await a2a.fetch(new Request(url));
+    const first = await a2a.fetch(cardRequest(url));
     const etag = first.headers.get("etag");
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(first.headers.get("cache-control")).toBe("public, max-age=60");
-    const again = await a2a.fetch(new Request(url, { headers: { "if-none-match": etag! } }));
+    const again = await a2a.fetch(cardRequest(url, { headers: { "if-none-match": etag! } }));
     expect(again.status).toBe(304);
     expect(again.headers.get("etag")).toBe(etag);
     expect(await again.text()).toBe("");
     const weakList = await a2a.fetch(
-      new Request(url, { headers: { "if-none-match": `"other", W/${etag}` } }),
+      cardRequest(url, { headers: { "if-none-match": `"other", W/${etag}` } }),
     );
     expect(weakList.status).toBe(304);
-    const stale = await a2a.fetch(new Request(url, { headers: { "if-none-match": '"stale"' } }));
+    const stale = await a2a.fetch(cardRequest(url, { headers: { "if-none-match": '"stale"' } }));
     expect(stale.status).toBe(200);
   });
 
@@ -102,18 +102,18 @@ describe("agent card", () => {
     const one = makeAgent({ executor });
     const two = makeAgent({ executor, card: { ...testCard, version: "1.0.1" } });
     const url = "http://agent.test/.well-known/agent-card.json";
-    const a = (await one.fetch(new Request(url))).headers.get("etag");
-    const b = (await two.fetch(new Request(url))).headers.get("etag");
+    const a = (await one.fetch(cardRequest(url))).headers.get("etag");
+    const b = (await two.fetch(cardRequest(url))).headers.get("etag");
     expect(a).not.toBe(b);
   });
 
   it("answers HEAD without a body and refuses other methods", async () => {
     const a2a = makeAgent({ executor });
     const url = "http://agent.test/.well-known/agent-card.json";
-    const head = await a2a.fetch(new Request(url, { method: "HEAD" }));
+    const head = await a2a.fetch(cardRequest(url, { method: "HEAD" }));
     expect(head.status).toBe(200);
     expect(head.headers.get("etag")).toBeTruthy();
-    const post = await a2a.fetch(new Request(url, { method: "POST", body: "{}" }));
+    const post = await a2a.fetch(cardRequest(url, { method: "POST", body: "{}" }));
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET");
   });
@@ -136,7 +136,7 @@ describe("agent card", () => {
       },
     });
     const card = await (
-      await a2a.fetch(new Request("http://agent.test/.well-known/agent-card.json"))
+      await a2a.fetch(cardRequest("http://agent.test/.well-known/agent-card.json"))
     ).json();
     expect(card.capabilities).toEqual({
       streaming: false,

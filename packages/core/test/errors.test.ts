@@ -837,8 +837,8 @@ describe("-32008 extension support required", () => {
 });
 
 describe("-32009 version not supported", () => {
-  const versions = ["0.5", "2.0", "0.3", "1", "1.1", "one"];
-  it.each(versions)("refuses A2A-Version %s, listing 1.0", async (version) => {
+  const versions = ["0.5", "2.0", "0.4", "1", "1.1", "one"];
+  it.each(versions)("refuses A2A-Version %s, listing 1.0 and 0.3", async (version) => {
     let calls = 0;
     const a2a = makeAgent({
       executor: async (_ctx, task) => {
@@ -864,7 +864,7 @@ describe("-32009 version not supported", () => {
     expect(body.error.message).toContain(version);
     expect(body.error.message).toContain("1.0");
     expect(errorInfo(body).metadata.requestedVersion).toBe(version);
-    expect(errorInfo(body).metadata.supportedVersions).toBe("1.0");
+    expect(errorInfo(body).metadata.supportedVersions).toBe("1.0,0.3");
     expect(calls).toBe(0);
   });
 
@@ -901,15 +901,14 @@ describe("-32009 version not supported", () => {
     });
   });
 
-  const v03Methods = ["message/send", "message/stream", "tasks/get", "tasks/cancel"];
-  it.each(v03Methods)("refuses the 0.3 method %s sent without a version (0.3)", async (method) => {
+  it("serves a 0.3 method name sent without a version as 0.3", async () => {
     const a2a = makeAgent({ executor: echo });
     const response = await a2a.fetch(
       postJson(
         {
           jsonrpc: "2.0",
           id: "old",
-          method,
+          method: "message/send",
           params: {
             message: { messageId: "m", role: "user", parts: [{ kind: "text", text: "hi" }] },
           },
@@ -917,13 +916,10 @@ describe("-32009 version not supported", () => {
         { headers: { "a2a-version": undefined } },
       ),
     );
-    const body = await expectRpcError(response, {
-      code: -32009,
-      reason: "VERSION_NOT_SUPPORTED",
-      id: "old",
-    });
-    expect(body.error.message).toContain("1.0");
-    expect(errorInfo(body).metadata.requestedVersion).toBe("0.3");
+    const body = await response.json();
+    expect(body.error).toBeUndefined();
+    expect(body.result.kind).toBe("task");
+    expect(body.result.status.state).toBe("completed");
   });
 
   it("accepts the patch version 1.0.1", async () => {

@@ -106,3 +106,10 @@ export async function until(check: () => boolean, timeoutMs = 2000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/** A request for the agent card in its A2A 1.0 shape (without a version, 0.3 is served). */
+export function cardRequest(url: string, init: RequestInit = {}): Request {
+  const headers = new Headers(init.headers);
+  if (!headers.has("a2a-version")) headers.set("a2a-version", "1.0");
+  return new Request(url, { ...init, headers });
+}

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readSse, rpcRequest, userMessage } from "./helpers.js";
+import { cardRequest, readSse, rpcRequest, userMessage } from "./helpers.js";
 
 /** The README's example, extracted verbatim and imported as a module. */
 async function loadReadmeExample() {
@@ -24,7 +24,7 @@ describe("README example", () => {
     const fetch: (request: Request) => Promise<Response> = example.default.fetch;
 
     const card = await (
-      await fetch(new Request("http://localhost:3000/.well-known/agent-card.json"))
+      await fetch(cardRequest("http://localhost:3000/.well-known/agent-card.json"))
     ).json();
     expect(card.name).toBe("Echo agent");
     expect(card.supportedInterfaces[0].url).toBe("http://localhost:3000/a2a");

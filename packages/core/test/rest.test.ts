@@ -9,6 +9,7 @@ import {
 } from "../src/index.js";
 import {
   BASE,
+  cardRequest,
   gate,
   type Json,
   makeAgent,
@@ -1296,7 +1297,7 @@ describe("HTTP+JSON versions", () => {
 
   it.each([
     ["header 0.9", { headers: { "a2a-version": "0.9" } }, "", "0.9"],
-    ["header 0.3", { headers: { "a2a-version": "0.3" } }, "", "0.3"],
+    ["header 0.4", { headers: { "a2a-version": "0.4" } }, "", "0.4"],
     ["header 2.0", { headers: { "a2a-version": "2.0" } }, "", "2.0"],
     ["query 0.9", {}, "?A2A-Version=0.9", "0.9"],
   ] as Array<[string, CallOptions, string, string]>)(
@@ -1488,7 +1489,7 @@ describe("HTTP+JSON error mapping (spec §5.4)", () => {
 
 describe("the bindings option", () => {
   async function cardOf(a2a: A2A): Promise<Json> {
-    const response = await a2a.fetch(new Request(`${BASE}/.well-known/agent-card.json`));
+    const response = await a2a.fetch(cardRequest(`${BASE}/.well-known/agent-card.json`));
     expect(response.status).toBe(200);
     return response.json();
   }

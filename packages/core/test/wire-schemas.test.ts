@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { wire } from "../src/index.js";
-import { makeAgent, readSse, rpc, rpcRequest, userMessage } from "./helpers.js";
+import { cardRequest, makeAgent, readSse, rpc, rpcRequest, userMessage } from "./helpers.js";
 
 describe("wire schemas", () => {
   it("Part is a oneof of text, raw, url and data", () => {
@@ -64,7 +64,7 @@ describe("wire schemas", () => {
     const list = await rpc(a2a, "ListTasks", { includeArtifacts: true });
     expect(wire.ListTasksResponseSchema.safeParse(list.result).error).toBeUndefined();
     const card = await (
-      await a2a.fetch(new Request("http://agent.test/.well-known/agent-card.json"))
+      await a2a.fetch(cardRequest("http://agent.test/.well-known/agent-card.json"))
     ).json();
     expect(wire.AgentCard.safeParse(card).error).toBeUndefined();
   });

@@ -8,8 +8,8 @@ export interface Principal {
   claims?: Readonly<Record<string, unknown>>;
 }
 
-/** A protocol version this server speaks on the wire. */
-export type ProtocolVersion = "1.0";
+/** A protocol version this server speaks on the wire (the core itself works in 1.0). */
+export type ProtocolVersion = "1.0" | "0.3";
 
 /**
  * Everything one request carries into the server, built once by the transport.

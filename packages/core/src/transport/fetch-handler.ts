@@ -3,12 +3,14 @@ import type { AgentCardInput } from "../card/card-input.js";
 import { type CardRepresentation, cardResponse, representCard } from "../card/card-response.js";
 import { A2AError } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
-import type { Principal } from "../server/call-context.js";
+import type { Principal, ProtocolVersion } from "../server/call-context.js";
+import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import { type BindingDeps, toA2AError } from "./http-input.js";
 import { errorResponse } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
 import { handleRest } from "./rest/handle-rest.js";
 import { statusResponse } from "./rest/status-error.js";
+import { negotiateCardVersion, requestedVersion } from "./version.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
@@ -66,12 +68,14 @@ function methodNotAllowed(allow: string): Response {
 export function createFetchHandler(config: FetchHandlerConfig) {
   const cards = new Map<string, Promise<CardRepresentation>>();
 
-  const cardFor = (interfaceUrl: string): Promise<CardRepresentation> => {
-    let cached = cards.get(interfaceUrl);
+  const cardFor = (interfaceUrl: string, version: ProtocolVersion): Promise<CardRepresentation> => {
+    const key = `${version} ${interfaceUrl}`;
+    let cached = cards.get(key);
     if (!cached) {
       if (cards.size >= MAX_CACHED_CARDS) cards.delete(cards.keys().next().value!);
-      cached = representCard(buildCard(config.card, interfaceUrl, config.bindings));
-      cards.set(interfaceUrl, cached);
+      const card = buildCard(config.card, interfaceUrl, config.bindings);
+      cached = representCard(version === "0.3" ? agentCardToV03(card) : card);
+      cards.set(key, cached);
     }
     return cached;
   };
@@ -86,8 +90,14 @@ export function createFetchHandler(config: FetchHandlerConfig) {
       const path = url.pathname;
       if (path === WELL_KNOWN_CARD_PATH || path === base + WELL_KNOWN_CARD_PATH) {
         if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+        // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
+        const version = negotiateCardVersion(requestedVersion(request, url));
         const interfaceUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
-        return cardResponse(request, await cardFor(interfaceUrl), config.cardMaxAgeSeconds);
+        return cardResponse(
+          request,
+          await cardFor(interfaceUrl, version),
+          config.cardMaxAgeSeconds,
+        );
       }
       const rel =
         path === base ? "" : path.startsWith(`${base}/`) ? path.slice(base.length) : undefined;
@@ -107,7 +117,7 @@ export function createFetchHandler(config: FetchHandlerConfig) {
       if (rest) return (await handleRest(config, input, rel)) ?? notFound(path);
       return notFound(path);
     } catch (error) {
-      return errorResponse(null, toA2AError(error, config.logger));
+      return statusResponse(toA2AError(error, config.logger));
     }
   };
 }

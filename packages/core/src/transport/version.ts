@@ -1,22 +1,8 @@
 import { A2AError } from "../errors/a2a-error.js";
 import type { ProtocolVersion } from "../server/call-context.js";
 
-/** Versions this server answers, newest first. 0.3 joins this list with its converters. */
-export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = ["1.0"];
-
-/** JSON-RPC method names of A2A 0.3, recognised so that they get the right error. */
-export const V03_METHODS: ReadonlySet<string> = new Set([
-  "message/send",
-  "message/stream",
-  "tasks/get",
-  "tasks/cancel",
-  "tasks/resubscribe",
-  "tasks/pushNotificationConfig/set",
-  "tasks/pushNotificationConfig/get",
-  "tasks/pushNotificationConfig/list",
-  "tasks/pushNotificationConfig/delete",
-  "agent/getAuthenticatedExtendedCard",
-]);
+/** Versions this server answers, newest first. */
+export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = ["1.0", "0.3"];
 
 /** The requested version: the `A2A-Version` header, else the `A2A-Version` query parameter. */
 export function requestedVersion(request: Request, url: URL): string | undefined {
@@ -42,23 +28,32 @@ function parseVersion(requested: string): ProtocolVersion {
 }
 
 /**
- * The version of an HTTP+JSON call to a 1.0 route: the routes without `/v1` exist only in
- * 1.0, so a request without a version is served as 1.0.
+ * The version of an HTTP+JSON call. 0.3 routes start with `/v1`; the others exist only in
+ * 1.0. So a request without a version is 0.3 under `/v1` and 1.0 elsewhere, and a 1.0
+ * request reads `/v1` as a tenant named "v1".
  */
-export function negotiateRestVersion(requested: string | undefined): ProtocolVersion {
-  return requested === undefined ? "1.0" : parseVersion(requested);
+export function negotiateRestVersion(
+  requested: string | undefined,
+  underV1: boolean,
+): ProtocolVersion {
+  if (requested === undefined) return underV1 ? "0.3" : "1.0";
+  return parseVersion(requested);
 }
 
 /**
  * Picks the protocol version of a JSON-RPC call (spec §3.6). Patch numbers are ignored.
- * Without a version, the spec means 0.3, but a method name that only 1.0 has is
+ * Without a version the spec means 0.3, but a method name that only 1.0 has is
  * unambiguous and served as 1.0.
  */
 export function negotiateJsonRpcVersion(
   requested: string | undefined,
-  method: string,
+  isV03Method: boolean,
 ): ProtocolVersion {
   if (requested !== undefined) return parseVersion(requested);
-  if (V03_METHODS.has(method)) throw unsupported("0.3");
-  return "1.0";
+  return isV03Method ? "0.3" : "1.0";
+}
+
+/** The version a card request asks for; none means 0.3, the version that predates the header. */
+export function negotiateCardVersion(requested: string | undefined): ProtocolVersion {
+  return requested === undefined ? "0.3" : parseVersion(requested);
 }

@@ -20,6 +20,9 @@ import {
   resultResponse,
 } from "./envelope.js";
 import { METHODS_V1 } from "./methods-v1.js";
+import { METHODS_V03 } from "./methods-v03.js";
+
+const METHODS = { "1.0": METHODS_V1, "0.3": METHODS_V03 } as const;
 
 /** The JSON-RPC binding on one POST endpoint (spec §9). */
 export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promise<Response> {
@@ -28,11 +31,14 @@ export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promis
     const body = await readJsonBody(input, deps.maxBodyBytes);
     id = readableId(body);
     const rpc = parseEnvelope(body);
-    const version = negotiateJsonRpcVersion(requestedVersion(input.request, input.url), rpc.method);
-    const method = METHODS_V1.get(rpc.method);
+    const version = negotiateJsonRpcVersion(
+      requestedVersion(input.request, input.url),
+      METHODS_V03.has(rpc.method),
+    );
+    const method = METHODS[version].get(rpc.method);
     if (!method) {
-      throw new A2AError("METHOD_NOT_FOUND", `Method not found: ${rpc.method}`, {
-        metadata: { method: rpc.method },
+      throw new A2AError("METHOD_NOT_FOUND", `Method not found in A2A ${version}: ${rpc.method}`, {
+        metadata: { method: rpc.method, version },
       });
     }
     const params = parseParams(method.params, rpc.params);

@@ -8,6 +8,7 @@ import {
   toA2AError,
 } from "../http-input.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
+import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { sseResponse } from "../sse.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
@@ -65,8 +66,9 @@ function json(result: unknown): Response {
 }
 
 /**
- * The HTTP+JSON binding (spec §11) for a path below the mount point. Returns `undefined`
- * when no route matches, so the caller can answer 404.
+ * The HTTP+JSON binding for a path below the mount point: 1.0 routes (spec §11) and 0.3
+ * routes under `/v1` (0.3 spec §3.5.6, with 0.3 JSON objects as bodies and results).
+ * Returns `undefined` when no route matches, so the caller can answer 404.
  */
 export async function handleRest(
   deps: BindingDeps,
@@ -74,7 +76,17 @@ export async function handleRest(
   rel: string,
 ): Promise<Response | undefined> {
   try {
-    const routed = matchRoute(input.request.method, decodeSegments(rel));
+    const segments = decodeSegments(rel);
+    const version = negotiateRestVersion(
+      requestedVersion(input.request, input.url),
+      segments[0] === "v1",
+    );
+    const routed =
+      version === "0.3"
+        ? segments[0] === "v1"
+          ? matchRoute(input.request.method, segments.slice(1), "0.3")
+          : ({ kind: "no-route" } as const)
+        : matchRoute(input.request.method, segments, "1.0");
     if (routed.kind === "no-route") return undefined;
     if (routed.kind === "method-not-allowed") {
       const response = statusResponse(
@@ -90,8 +102,7 @@ export async function handleRest(
       return response;
     }
     const { match } = routed;
-    const version = negotiateRestVersion(requestedVersion(input.request, input.url));
-    const method = METHODS_V1.get(match.method);
+    const method = (version === "0.3" ? REST_METHODS_V03 : METHODS_V1).get(match.method);
     if (!method) throw errors.internal();
     const params = parseParams(method.params, await rawParams(match, input, deps));
     const call = buildCallContext(

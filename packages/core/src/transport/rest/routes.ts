@@ -19,9 +19,41 @@ export type RouteResult =
 
 type Handlers = Record<string, Omit<RouteMatch, "tenant" | "pathParams">>;
 
+/** Route vocabularies: 1.0 (spec §11.3) and 0.3 under `/v1` (0.3 spec §3.5.6). */
+export type RouteDialect = "1.0" | "0.3";
+
+/** 0.3 method names of the 1.0 operations, for routes under `/v1`. */
+const V03_METHOD_NAMES: Readonly<Record<string, string>> = {
+  SendMessage: "message/send",
+  SendStreamingMessage: "message/stream",
+  GetTask: "tasks/get",
+  ListTasks: "tasks/list",
+  CancelTask: "tasks/cancel",
+  SubscribeToTask: "tasks/resubscribe",
+  CreateTaskPushNotificationConfig: "tasks/pushNotificationConfig/set",
+  GetTaskPushNotificationConfig: "tasks/pushNotificationConfig/get",
+  ListTaskPushNotificationConfigs: "tasks/pushNotificationConfig/list",
+  DeleteTaskPushNotificationConfig: "tasks/pushNotificationConfig/delete",
+  GetExtendedAgentCard: "agent/getAuthenticatedExtendedCard",
+};
+
+/** 0.3 params name the task `id` and the push config `pushNotificationConfigId`. */
+function v03PathParams(method: string, params: Record<string, string>): Record<string, string> {
+  if (method === "CreateTaskPushNotificationConfig") return params;
+  const out: Record<string, string> = {};
+  if (params.taskId !== undefined) {
+    out.id = params.taskId;
+    if (params.id !== undefined) out.pushNotificationConfigId = params.id;
+  } else if (params.id !== undefined) {
+    out.id = params.id;
+  }
+  return out;
+}
+
 /** The handlers by HTTP method and the path params of one path, without tenant. */
 function routeOf(
   segments: string[],
+  dialect: RouteDialect,
 ): { handlers: Handlers; pathParams: Record<string, string> } | undefined {
   const [first, second, third, fourth, ...more] = segments;
   if (more.length > 0) return undefined;
@@ -35,7 +67,7 @@ function routeOf(
       };
     if (first === "tasks")
       return { handlers: { GET: { method: "ListTasks", body: "none" } }, pathParams: {} };
-    if (first === "extendedAgentCard")
+    if (first === (dialect === "0.3" ? "card" : "extendedAgentCard"))
       return {
         handlers: { GET: { method: "GetExtendedAgentCard", body: "none" } },
         pathParams: {},
@@ -76,18 +108,34 @@ function routeOf(
 }
 
 /**
- * Matches a path below the mount point (already split and decoded). A path that fits
- * without a tenant is taken as such; otherwise its first segment is the tenant.
+ * Matches a path below the mount point (already split and decoded). In 1.0, a path that
+ * fits without a tenant is taken as such; otherwise its first segment is the tenant. 0.3
+ * paths (below `/v1`, passed without it) have no tenant and use the 0.3 method names.
  */
-export function matchRoute(httpMethod: string, segments: string[]): RouteResult {
+export function matchRoute(
+  httpMethod: string,
+  segments: string[],
+  dialect: RouteDialect = "1.0",
+): RouteResult {
   let tenant: string | undefined;
-  let route = routeOf(segments);
-  if (!route && segments.length > 1 && segments[0] !== "") {
+  let route = routeOf(segments, dialect);
+  if (!route && dialect === "1.0" && segments.length > 1 && segments[0] !== "") {
     tenant = segments[0];
-    route = routeOf(segments.slice(1));
+    route = routeOf(segments.slice(1), dialect);
   }
   if (!route) return { kind: "no-route" };
   const handler = route.handlers[httpMethod];
   if (!handler) return { kind: "method-not-allowed", allow: Object.keys(route.handlers) };
+  if (dialect === "0.3") {
+    return {
+      kind: "match",
+      match: {
+        ...handler,
+        method: V03_METHOD_NAMES[handler.method]!,
+        tenant: undefined,
+        pathParams: v03PathParams(handler.method, route.pathParams),
+      },
+    };
+  }
   return { kind: "match", match: { ...handler, tenant, pathParams: route.pathParams } };
 }

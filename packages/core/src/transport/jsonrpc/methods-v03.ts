@@ -1,0 +1,127 @@
+import { z } from "zod";
+import type { EventStream } from "../../server/a2a-server.js";
+import * as convert from "../../wire/convert/index.js";
+import * as v1 from "../../wire/v1/index.js";
+import type { StreamResponse } from "../../wire/v1/responses.js";
+import * as v03 from "../../wire/v03/index.js";
+import { mapStream } from "../map-stream.js";
+import { type JsonRpcMethod, METHODS_V1 } from "./methods-v1.js";
+
+/**
+ * A2A 0.3 methods, each served by its 1.0 operation: params are converted to 1.0 on the
+ * way in, results and events to 0.3 on the way out. The core never sees a 0.3 shape.
+ */
+function via<S extends z.ZodType>(
+  v1Method: string,
+  params: S,
+  toV1: (params: z.output<S>) => unknown,
+  resultToV03: (result: never) => unknown = (result) => result,
+): JsonRpcMethod {
+  const target = METHODS_V1.get(v1Method)!;
+  if (target.kind === "unary") {
+    return {
+      kind: "unary",
+      params,
+      run: async (server, p, call) =>
+        resultToV03((await target.run(server, toV1(p), call)) as never),
+    };
+  }
+  return {
+    kind: "stream",
+    params,
+    run: async (server, p, call) =>
+      mapStream<StreamResponse, unknown>(
+        await target.run(server, toV1(p), call),
+        convert.streamResponseToV03,
+      ) as EventStream,
+  };
+}
+
+/** The JSON-RPC methods of A2A 0.3 (0.3 spec §7), by name. */
+export const METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, JsonRpcMethod>([
+  [
+    "message/send",
+    via(
+      "SendMessage",
+      v03.MessageSendParams,
+      convert.sendMessageRequestFromV03,
+      (r: v1.SendMessageResponse) => convert.sendMessageResponseToV03(r),
+    ),
+  ],
+  [
+    "message/stream",
+    via("SendStreamingMessage", v03.MessageSendParams, convert.sendMessageRequestFromV03),
+  ],
+  [
+    "tasks/get",
+    via("GetTask", v03.TaskQueryParams, convert.getTaskRequestFromV03, convert.taskToV03),
+  ],
+  [
+    "tasks/cancel",
+    via("CancelTask", v03.TaskIdParams, convert.cancelTaskRequestFromV03, convert.taskToV03),
+  ],
+  [
+    "tasks/resubscribe",
+    via("SubscribeToTask", v03.TaskIdParams, convert.subscribeToTaskRequestFromV03),
+  ],
+  [
+    "tasks/pushNotificationConfig/set",
+    via(
+      "CreateTaskPushNotificationConfig",
+      v03.TaskPushNotificationConfig,
+      convert.createPushConfigRequestFromV03,
+      convert.taskPushConfigToV03,
+    ),
+  ],
+  [
+    "tasks/pushNotificationConfig/get",
+    via(
+      "GetTaskPushNotificationConfig",
+      v03.GetTaskPushNotificationConfigParams,
+      convert.getPushConfigRequestFromV03,
+      convert.taskPushConfigToV03,
+    ),
+  ],
+  [
+    "tasks/pushNotificationConfig/list",
+    via(
+      "ListTaskPushNotificationConfigs",
+      v03.ListTaskPushNotificationConfigParams,
+      convert.listPushConfigsRequestFromV03,
+      convert.listPushConfigsResponseToV03,
+    ),
+  ],
+  [
+    "tasks/pushNotificationConfig/delete",
+    via(
+      "DeleteTaskPushNotificationConfig",
+      v03.DeleteTaskPushNotificationConfigParams,
+      convert.deletePushConfigRequestFromV03,
+      () => null,
+    ),
+  ],
+  [
+    "agent/getAuthenticatedExtendedCard",
+    via("GetExtendedAgentCard", z.object({}), () => ({}), convert.agentCardToV03),
+  ],
+]);
+
+/**
+ * The 0.3 HTTP+JSON methods: the JSON-RPC ones plus `tasks/list`, which 0.3 defines for
+ * gRPC and REST only (0.3 spec §3.5.6). Its tasks are 0.3 tasks in the 1.0 list envelope.
+ */
+export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, JsonRpcMethod>([
+  ...METHODS_V03,
+  [
+    "tasks/list",
+    via(
+      "ListTasks",
+      v1.ListTasksRequest,
+      (p) => p,
+      (r: v1.ListTasksResponse) => ({
+        ...r,
+        tasks: r.tasks.map(convert.taskToV03),
+      }),
+    ),
+  ],
+]);
