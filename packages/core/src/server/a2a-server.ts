@@ -50,14 +50,16 @@ function keyString(key: TaskKey): string {
   return `${key.tenant}\u0000${key.owner}\u0000${key.taskId}`;
 }
 
-function endsSendStream(payload: StreamResponse): boolean {
+/** A send stream ends where the task pauses or finishes (spec §11.7). */
+function endsAtPause(payload: StreamResponse): boolean {
   if ("message" in payload) return true;
   if (!("statusUpdate" in payload)) return false;
   const { state } = payload.statusUpdate.status;
   return isTerminal(state) || isInterrupted(state);
 }
 
-function endsSubscription(payload: StreamResponse): boolean {
+/** A 1.0 subscription ends only when the task finishes (spec §3.1.6). */
+function endsAtTerminal(payload: StreamResponse): boolean {
   return "statusUpdate" in payload && isTerminal(payload.statusUpdate.status.state);
 }
 
@@ -104,7 +106,7 @@ export class A2AServer {
   async sendStreamingMessage(params: SendMessageRequest, call: CallContext): Promise<EventStream> {
     this.#assertStreaming();
     const execution = await this.#prepare(params, call);
-    const queue = this.#listen(execution.keyString, endsSendStream);
+    const queue = this.#listen(execution.keyString, endsAtPause);
     execution.paused.promise.catch((error: unknown) => queue.fail(error));
     void execution.done.promise.then(() => queue.end());
     execution.start();
@@ -193,7 +195,9 @@ export class A2AServer {
           { taskId: task.id },
         );
       }
-      const queue = this.#listen(ks, endsSubscription);
+      // 0.3 marks `final` at interrupted states too and closes there (0.3 spec §7.2), so a
+      // 0.3 subscription ends where a send stream does.
+      const queue = this.#listen(ks, call.version === "0.3" ? endsAtPause : endsAtTerminal);
       // Registered and seeded in one synchronous step, so no event falls in between.
       queue.push({ task });
       return queue;

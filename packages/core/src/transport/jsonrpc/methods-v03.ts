@@ -116,7 +116,8 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
     "tasks/list",
     via(
       "ListTasks",
-      v1.ListTasksRequest,
+      // 0.3 has no tenants: a `tenant` query parameter must not select one.
+      v1.ListTasksRequest.omit({ tenant: true }),
       (p) => p,
       (r: v1.ListTasksResponse) => ({
         ...r,

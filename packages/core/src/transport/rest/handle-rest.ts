@@ -13,7 +13,7 @@ import { sseResponse } from "../sse.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
 import { matchRoute, type RouteMatch } from "./routes.js";
-import { A2A_JSON, statusBody, statusResponse } from "./status-error.js";
+import { A2A_JSON, PLAIN_JSON, statusBody, statusResponse } from "./status-error.js";
 
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
 const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
@@ -58,10 +58,10 @@ async function rawParams(match: RouteMatch, input: HttpInput, deps: BindingDeps)
   return params;
 }
 
-function json(result: unknown): Response {
+function json(result: unknown, contentType: string): Response {
   return new Response(JSON.stringify(result ?? {}), {
     status: 200,
-    headers: { "content-type": A2A_JSON },
+    headers: { "content-type": contentType },
   });
 }
 
@@ -75,12 +75,14 @@ export async function handleRest(
   input: HttpInput,
   rel: string,
 ): Promise<Response | undefined> {
+  let contentType = A2A_JSON;
   try {
     const segments = decodeSegments(rel);
     const version = negotiateRestVersion(
       requestedVersion(input.request, input.url),
       segments[0] === "v1",
     );
+    if (version === "0.3") contentType = PLAIN_JSON;
     const routed =
       version === "0.3"
         ? segments[0] === "v1"
@@ -97,6 +99,7 @@ export async function handleRest(
             transportStatus: 405,
           },
         ),
+        contentType,
       );
       response.headers.set("allow", routed.allow.join(", "));
       return response;
@@ -111,7 +114,9 @@ export async function handleRest(
       version,
       (params as { tenant?: string }).tenant ?? "",
     );
-    if (method.kind === "unary") return json(await method.run(deps.server, params, call));
+    if (method.kind === "unary") {
+      return json(await method.run(deps.server, params, call), contentType);
+    }
     const events = await method.run(deps.server, params, call);
     const first = await peekFirst(events);
     return sseResponse({
@@ -123,6 +128,6 @@ export async function handleRest(
       signal: input.signal,
     });
   } catch (error) {
-    return statusResponse(toA2AError(error, deps.logger));
+    return statusResponse(toA2AError(error, deps.logger), contentType);
   }
 }

@@ -8,8 +8,11 @@ const STATUS_BY_HTTP: Readonly<Record<number, string>> = {
   415: "INVALID_ARGUMENT",
 };
 
-/** The media type of HTTP+JSON bodies (spec §11.1). */
+/** The media type of 1.0 HTTP+JSON bodies (spec §11.1). */
 export const A2A_JSON = "application/a2a+json";
+
+/** The media type of 0.3 HTTP+JSON bodies (0.3 spec §3.2.3). */
+export const PLAIN_JSON = "application/json";
 
 /** A `google.rpc.Status` error body (spec §11.6): HTTP code, status name, message, details. */
 export function statusBody(error: A2AError): string {
@@ -21,9 +24,9 @@ export function statusBody(error: A2AError): string {
   });
 }
 
-export function statusResponse(error: A2AError): Response {
+export function statusResponse(error: A2AError, contentType: string = A2A_JSON): Response {
   return new Response(statusBody(error), {
     status: error.httpStatus,
-    headers: { "content-type": A2A_JSON },
+    headers: { "content-type": contentType },
   });
 }
