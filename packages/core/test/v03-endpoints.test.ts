@@ -1912,3 +1912,54 @@ describe("bad input on 0.3 HTTP+JSON routes", () => {
     expect(withTenant.tasks.map((t: Json) => t.id)).toEqual([own.id]);
   });
 });
+
+describe("wrong content type on 0.3 methods and routes", () => {
+  it.each(["message/send", "message/stream", "tasks/get", "tasks/cancel", "tasks/resubscribe"])(
+    "JSON-RPC %s with text/plain answers 415 with -32005 and changes nothing",
+    async (method) => {
+      const env = setup();
+      await send03(env, "ok");
+      const before = await snapshot(env.a2a);
+      const response = await env.a2a.fetch(
+        rpc03Request(
+          method,
+          { message: msg03("hi"), id: "x" },
+          { headers: { "content-type": "text/plain" } },
+        ),
+      );
+      expect(response.status).toBe(415);
+      expectRpcError(await response.json(), -32005, "CONTENT_TYPE_NOT_SUPPORTED", null);
+      expect(await snapshot(env.a2a)).toEqual(before);
+    },
+  );
+
+  it.each([
+    ["POST", "/v1/message:send"],
+    ["POST", "/v1/message:stream"],
+    ["POST", "/v1/tasks/t-1:cancel"],
+    ["POST", "/v1/tasks/t-1:subscribe"],
+    ["POST", "/v1/tasks/t-1/pushNotificationConfigs"],
+  ])(
+    "%s %s with text/plain answers 415 as application/json and changes nothing",
+    async (method, path) => {
+      const env = setup();
+      await send03(env, "ok");
+      const before = await snapshot(env.a2a);
+      const response = await call(env.a2a, method, path, {
+        raw: JSON.stringify({ message: msg03("hi") }),
+        headers: { "content-type": "text/plain" },
+      });
+      expect(response.headers.get("content-type")).toBe("application/json");
+      await expectStatusError(response, 415, "INVALID_ARGUMENT", "CONTENT_TYPE_NOT_SUPPORTED");
+      expect(await snapshot(env.a2a)).toEqual(before);
+    },
+  );
+
+  it("answers a wrong method on a /v1 route with 405 as application/json", async () => {
+    const env = setup();
+    const response = await call(env.a2a, "DELETE", "/v1/message:send");
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.headers.get("allow")).toBe("POST");
+    await expectStatusError(response, 405, "UNIMPLEMENTED", "UNSUPPORTED_OPERATION");
+  });
+});
