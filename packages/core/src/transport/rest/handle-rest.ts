@@ -12,7 +12,7 @@ import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { sseResponse } from "../sse.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
-import { matchRoute, type RouteMatch } from "./routes.js";
+import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
 import { A2A_JSON, PLAIN_JSON, statusBody, statusResponse } from "./status-error.js";
 
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
@@ -78,17 +78,18 @@ export async function handleRest(
   let contentType = A2A_JSON;
   try {
     const segments = decodeSegments(rel);
-    const version = negotiateRestVersion(
-      requestedVersion(input.request, input.url),
-      segments[0] === "v1",
-    );
-    if (version === "0.3") contentType = PLAIN_JSON;
-    const routed =
-      version === "0.3"
-        ? segments[0] === "v1"
-          ? matchRoute(input.request.method, segments.slice(1), "0.3")
-          : ({ kind: "no-route" } as const)
-        : matchRoute(input.request.method, segments, "1.0");
+    const underV1 = segments[0] === "v1";
+    const version = negotiateRestVersion(requestedVersion(input.request, input.url), underV1);
+    let routed: RouteResult;
+    if (version === "1.0") {
+      routed = matchRoute(input.request.method, segments, "1.0");
+    } else {
+      // 0.3 routes exist only below /v1.
+      contentType = PLAIN_JSON;
+      routed = underV1
+        ? matchRoute(input.request.method, segments.slice(1), "0.3")
+        : { kind: "no-route" };
+    }
     if (routed.kind === "no-route") return undefined;
     if (routed.kind === "method-not-allowed") {
       const response = statusResponse(
