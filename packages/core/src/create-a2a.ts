@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MODES } from "./card/build-card.js";
 import { AgentCardInput } from "./card/card-input.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
@@ -99,7 +100,7 @@ export function createA2A(options: A2AOptions): A2A {
     newId: options.generateId ?? (() => crypto.randomUUID()),
     streaming: card.capabilities?.streaming ?? true,
     extendedAgentCard: card.capabilities?.extendedAgentCard ?? false,
-    inputModes: card.defaultInputModes ?? ["text/plain"],
+    inputModes: card.defaultInputModes ?? DEFAULT_MODES,
   });
   const fetch = createFetchHandler({
     server,

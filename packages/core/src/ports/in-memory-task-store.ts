@@ -7,7 +7,14 @@ import {
   encodePageToken,
   type ListCursor,
 } from "./page-token.js";
-import type { TaskKey, TaskListPage, TaskListQuery, TaskScope, TaskStore } from "./task-store.js";
+import {
+  type TaskKey,
+  type TaskListPage,
+  type TaskListQuery,
+  type TaskScope,
+  type TaskStore,
+  taskKeyString,
+} from "./task-store.js";
 
 export interface InMemoryTaskStoreOptions {
   /**
@@ -31,11 +38,6 @@ interface Entry {
 
 const DEFAULT_MAX_TASKS = 10_000;
 const DEFAULT_FINISHED_TTL_MS = 60 * 60 * 1000;
-
-function keyOf(tenant: string, owner: string, taskId: string): string {
-  // NUL cannot appear in a JSON-decoded id that we accept, so keys cannot collide.
-  return `${tenant}\u0000${owner}\u0000${taskId}`;
-}
 
 function statusTime(task: Task): number {
   const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
@@ -79,7 +81,7 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   async get(key: TaskKey): Promise<Task | undefined> {
-    const id = keyOf(key.tenant, key.owner, key.taskId);
+    const id = taskKeyString(key);
     const entry = this.#entries.get(id);
     if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.now()) {
       this.#entries.delete(id);
@@ -91,7 +93,7 @@ export class InMemoryTaskStore implements TaskStore {
   async save(key: TaskKey, task: Task): Promise<void> {
     const now = this.#clock.now();
     this.#sweepExpired(now);
-    const id = keyOf(key.tenant, key.owner, key.taskId);
+    const id = taskKeyString(key);
     const previous = this.#entries.get(id);
     let expiresAt: number | undefined;
     if (isTerminal(task.status.state)) {

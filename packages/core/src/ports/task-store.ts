@@ -15,6 +15,14 @@ export interface TaskKey extends TaskScope {
   taskId: string;
 }
 
+/**
+ * A task key as one string, for maps. NUL cannot appear in a JSON-decoded id that the server
+ * accepts as a key part, so distinct keys never collide.
+ */
+export function taskKeyString(key: TaskKey): string {
+  return `${key.tenant}\u0000${key.owner}\u0000${key.taskId}`;
+}
+
 /** Filters and cursor of `ListTasks`, already validated. */
 export interface TaskListQuery {
   contextId?: string | undefined;

@@ -1,7 +1,12 @@
 import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
-import { InvalidPageTokenError, type TaskKey, type TaskStore } from "../ports/task-store.js";
+import {
+  InvalidPageTokenError,
+  type TaskKey,
+  type TaskStore,
+  taskKeyString,
+} from "../ports/task-store.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -45,10 +50,6 @@ export interface ServerConfig {
 
 /** A stream of events; the first one is ready to be read. */
 export type EventStream = AsyncIterableIterator<StreamResponse>;
-
-function keyString(key: TaskKey): string {
-  return `${key.tenant}\u0000${key.owner}\u0000${key.taskId}`;
-}
 
 /** A send stream ends where the task pauses or finishes (spec §11.7). */
 function endsAtPause(payload: StreamResponse): boolean {
@@ -156,7 +157,7 @@ export class A2AServer {
 
   async cancelTask(params: CancelTaskRequest, call: CallContext): Promise<Task> {
     const key = this.#key(call, params.id);
-    const ks = keyString(key);
+    const ks = taskKeyString(key);
     const running = this.#executions.get(ks);
     if (running?.task) return running.cancel();
     return this.#locks.run(ks, async () => {
@@ -187,7 +188,7 @@ export class A2AServer {
   async subscribeToTask(params: SubscribeToTaskRequest, call: CallContext): Promise<EventStream> {
     this.#assertStreaming();
     const key = this.#key(call, params.id);
-    const ks = keyString(key);
+    const ks = taskKeyString(key);
     const attach = (task: Task): EventStream => {
       if (isTerminal(task.status.state)) {
         throw errors.unsupportedOperation(
@@ -268,7 +269,7 @@ export class A2AServer {
       return this.#register(
         new Execution(this.#deps, {
           key,
-          keyString: keyString(key),
+          keyString: taskKeyString(key),
           contextId,
           existing: undefined,
           userMessage: { ...message, contextId },
@@ -278,7 +279,7 @@ export class A2AServer {
     }
     const taskId = message.taskId;
     const key = this.#key(call, taskId);
-    const ks = keyString(key);
+    const ks = taskKeyString(key);
     return this.#locks.run(ks, async () => {
       const existing = await this.#config.store.get(key);
       if (!existing) throw errors.taskNotFound(taskId);

@@ -2,7 +2,6 @@ import { buildCard } from "../card/build-card.js";
 import type { AgentCardInput } from "../card/card-input.js";
 import { type CardRepresentation, cardResponse, representCard } from "../card/card-response.js";
 import { A2AError } from "../errors/a2a-error.js";
-import type { Logger } from "../ports/logger.js";
 import type { Principal, ProtocolVersion } from "../server/call-context.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import { type BindingDeps, toA2AError } from "./http-input.js";
@@ -37,7 +36,6 @@ export interface FetchHandlerConfig extends BindingDeps {
   basePath: string;
   publicUrl: string | undefined;
   cardMaxAgeSeconds: number;
-  logger: Logger;
 }
 
 /** Cards are cached per public URL; the URL comes from the Host header, so keep few. */

@@ -5,6 +5,7 @@ import type { CallContext, Principal, ProtocolVersion } from "../server/call-con
 import { describe } from "../server/execution/execution.js";
 import type { AgentExtension } from "../wire/v1/index.js";
 import { isJsonMediaType, readBodyText } from "./read-body.js";
+import { sseResponse } from "./sse.js";
 
 /** What every binding needs from the agent's configuration. */
 export interface BindingDeps {
@@ -93,8 +94,17 @@ export function buildCallContext(
   };
 }
 
-/** Reads the first event of a stream, releasing the stream if that fails. */
-export async function peekFirst<T>(events: AsyncIterator<T>): Promise<T> {
+/**
+ * An SSE response for `events`. The first event is read before the response is committed,
+ * so a failure before it throws here and becomes a plain error response instead of a stream.
+ */
+export async function openEventStream<T>(
+  deps: Pick<BindingDeps, "keepAliveMs">,
+  input: HttpInput,
+  events: AsyncIterator<T>,
+  encode: (event: T) => string,
+  encodeError: (error: unknown) => string,
+): Promise<Response> {
   let first: IteratorResult<T>;
   try {
     first = await events.next();
@@ -103,5 +113,12 @@ export async function peekFirst<T>(events: AsyncIterator<T>): Promise<T> {
     throw error;
   }
   if (first.done) throw errors.internal();
-  return first.value;
+  return sseResponse({
+    first: first.value,
+    rest: events,
+    encode,
+    encodeError,
+    keepAliveMs: deps.keepAliveMs,
+    signal: input.signal,
+  });
 }

@@ -14,10 +14,6 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.#onClose = onClose;
   }
 
-  get ended(): boolean {
-    return this.#ended;
-  }
-
   push(item: T): void {
     if (this.#ended) return;
     if (this.#waiter) {

@@ -3,11 +3,10 @@ import {
   type BindingDeps,
   buildCallContext,
   type HttpInput,
-  peekFirst,
+  openEventStream,
   readJsonBody,
   toA2AError,
 } from "../http-input.js";
-import { sseResponse } from "../sse.js";
 import { parseParams } from "../validation.js";
 import { negotiateJsonRpcVersion, requestedVersion } from "../version.js";
 import {
@@ -48,17 +47,13 @@ export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promis
       return resultResponse(rpc.id, await method.run(deps.server, params, call));
     }
     const events = await method.run(deps.server, params, call);
-    // Peek the first event: a failure before it is a plain JSON-RPC error, not a stream.
-    const first = await peekFirst(events);
-    const requestId = rpc.id;
-    return sseResponse({
-      first,
-      rest: events,
-      encode: (event) => resultBody(requestId, event),
-      encodeError: (error) => errorBody(requestId, toA2AError(error, deps.logger)),
-      keepAliveMs: deps.keepAliveMs,
-      signal: input.signal,
-    });
+    return await openEventStream(
+      deps,
+      input,
+      events,
+      (event) => resultBody(rpc.id, event),
+      (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
+    );
   } catch (error) {
     return errorResponse(id, toA2AError(error, deps.logger));
   }

@@ -3,13 +3,12 @@ import {
   type BindingDeps,
   buildCallContext,
   type HttpInput,
-  peekFirst,
+  openEventStream,
   readJsonBody,
   toA2AError,
 } from "../http-input.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
 import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
-import { sseResponse } from "../sse.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
 import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
@@ -119,15 +118,13 @@ export async function handleRest(
       return json(await method.run(deps.server, params, call), contentType);
     }
     const events = await method.run(deps.server, params, call);
-    const first = await peekFirst(events);
-    return sseResponse({
-      first,
-      rest: events,
-      encode: (event) => JSON.stringify(event),
-      encodeError: (error) => statusBody(toA2AError(error, deps.logger)),
-      keepAliveMs: deps.keepAliveMs,
-      signal: input.signal,
-    });
+    return await openEventStream(
+      deps,
+      input,
+      events,
+      (event) => JSON.stringify(event),
+      (error) => statusBody(toA2AError(error, deps.logger)),
+    );
   } catch (error) {
     return statusResponse(toA2AError(error, deps.logger), contentType);
   }
