@@ -14,6 +14,13 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
         },
       },
+      {
+        test: {
+          name: "adapters",
+          root: dir("./test"),
+          include: ["scenarios/**/*.test.ts", "unit/**/*.test.ts"],
+        },
+      },
     ],
   },
 });

@@ -1,11 +1,14 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // The Node bridge is its own entry, so the main one stays free of node: imports.
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
   format: ["esm"],
-  dts: true,
+  // Node types only matter to the bridge; the main entry is checked without them (tsconfig.json).
+  dts: { compilerOptions: { types: ["node"] } },
   sourcemap: true,
   clean: true,
   target: "es2022",
   platform: "neutral",
+  external: [/^node:/],
 });

@@ -44,6 +44,13 @@ export interface A2AOptions {
 export interface A2A {
   /** Answers one HTTP request: the agent card, a JSON-RPC call or an HTTP+JSON route. */
   fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /**
+   * Whether `pathname` names one of the agent's endpoints (any HTTP method) when the agent is
+   * mounted at `basePath` (default: the `basePath` option). Adapters pass other paths on.
+   */
+  handles(pathname: string, basePath?: string): boolean;
+  /** The largest request body the agent accepts, in bytes; adapters read bodies up to it. */
+  readonly maxBodyBytes: number;
   /** Live counts, for health checks and leak tests. */
   stats(): { activeExecutions: number; subscribers: number };
 }
@@ -102,20 +109,23 @@ export function createA2A(options: A2AOptions): A2A {
     extendedAgentCard: card.capabilities?.extendedAgentCard ?? false,
     inputModes: card.defaultInputModes ?? DEFAULT_MODES,
   });
-  const fetch = createFetchHandler({
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const handler = createFetchHandler({
     server,
     logger,
     card,
     basePath: options.basePath ?? "/",
     publicUrl: options.publicUrl,
     bindings: options.bindings ?? ["JSONRPC", "HTTP+JSON"],
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,
     requiredExtensions: (card.capabilities?.extensions ?? []).filter((e) => e.required),
   });
   return {
-    fetch,
+    fetch: handler.fetch,
+    handles: handler.handles,
+    maxBodyBytes,
     stats: () => ({
       activeExecutions: server.activeExecutions,
       subscribers: server.hub.listenerCount(),

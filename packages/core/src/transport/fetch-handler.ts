@@ -7,7 +7,8 @@ import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import { type BindingDeps, toA2AError } from "./http-input.js";
 import { errorResponse } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
-import { handleRest } from "./rest/handle-rest.js";
+import { decodeSegments, handleRest } from "./rest/handle-rest.js";
+import { isRestPath } from "./rest/routes.js";
 import { statusResponse } from "./rest/status-error.js";
 import { negotiateCardVersion, requestedVersion } from "./version.js";
 
@@ -62,8 +63,25 @@ function methodNotAllowed(allow: string): Response {
   return response;
 }
 
+/** What a path names, before the HTTP method is looked at. */
+type Endpoint =
+  | { kind: "card" }
+  | { kind: "jsonrpc" }
+  | { kind: "rest"; rel: string }
+  | { kind: "none" };
+
+/** The endpoints an agent serves, as seen by adapters and by its own fetch handler. */
+export interface FetchHandler {
+  fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /**
+   * Whether `pathname` names one of the agent's endpoints (any HTTP method), with the agent
+   * mounted at `basePath`. Adapters pass everything else on to the host app.
+   */
+  handles(pathname: string, basePath?: string): boolean;
+}
+
 /** Routes a request to the agent card, the JSON-RPC endpoint or an HTTP+JSON route. */
-export function createFetchHandler(config: FetchHandlerConfig) {
+export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
   const cards = new Map<string, Promise<CardRepresentation>>();
 
   const cardFor = (interfaceUrl: string, version: ProtocolVersion): Promise<CardRepresentation> => {
@@ -81,12 +99,35 @@ export function createFetchHandler(config: FetchHandlerConfig) {
   const jsonRpc = config.bindings.includes("JSONRPC");
   const rest = config.bindings.includes("HTTP+JSON");
 
-  return async function fetch(request: Request, context: FetchContext = {}): Promise<Response> {
+  const endpointOf = (path: string, base: string): Endpoint => {
+    if (path === WELL_KNOWN_CARD_PATH || path === base + WELL_KNOWN_CARD_PATH) {
+      return { kind: "card" };
+    }
+    const rel =
+      path === base ? "" : path.startsWith(`${base}/`) ? path.slice(base.length) : undefined;
+    if (rel === undefined) return { kind: "none" };
+    if (rel === "" || rel === "/") return jsonRpc ? { kind: "jsonrpc" } : { kind: "none" };
+    return rest ? { kind: "rest", rel } : { kind: "none" };
+  };
+
+  const handles = (pathname: string, basePath?: string): boolean => {
+    const endpoint = endpointOf(pathname, normalizeBasePath(basePath ?? config.basePath));
+    if (endpoint.kind !== "rest") return endpoint.kind !== "none";
+    try {
+      return isRestPath(decodeSegments(endpoint.rel));
+    } catch {
+      return true; // broken percent-encoding below the mount point: ours to refuse
+    }
+  };
+
+  const fetch = async (request: Request, context: FetchContext = {}): Promise<Response> => {
     try {
       const url = new URL(request.url);
       const base = normalizeBasePath(context.basePath ?? config.basePath);
       const path = url.pathname;
-      if (path === WELL_KNOWN_CARD_PATH || path === base + WELL_KNOWN_CARD_PATH) {
+      const endpoint = endpointOf(path, base);
+      if (endpoint.kind === "none") return notFound(path);
+      if (endpoint.kind === "card") {
         if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
         // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
         const version = negotiateCardVersion(requestedVersion(request, url));
@@ -97,9 +138,6 @@ export function createFetchHandler(config: FetchHandlerConfig) {
           config.cardMaxAgeSeconds,
         );
       }
-      const rel =
-        path === base ? "" : path.startsWith(`${base}/`) ? path.slice(base.length) : undefined;
-      if (rel === undefined) return notFound(path);
       const input = {
         request,
         url,
@@ -107,15 +145,15 @@ export function createFetchHandler(config: FetchHandlerConfig) {
         principal: context.principal,
         signal: context.signal ?? request.signal,
       };
-      if (rel === "" || rel === "/") {
-        if (!jsonRpc) return notFound(path);
+      if (endpoint.kind === "jsonrpc") {
         if (request.method !== "POST") return methodNotAllowed("POST");
         return await handleJsonRpc(config, input);
       }
-      if (rest) return (await handleRest(config, input, rel)) ?? notFound(path);
-      return notFound(path);
+      return (await handleRest(config, input, endpoint.rel)) ?? notFound(path);
     } catch (error) {
       return statusResponse(toA2AError(error, config.logger));
     }
   };
+
+  return { fetch, handles };
 }

@@ -27,7 +27,8 @@ function queryParams(url: URL): Record<string, unknown> {
   return params;
 }
 
-function decodeSegments(rel: string): string[] {
+/** The path's segments, percent-decoded; INVALID_REQUEST when the encoding is broken. */
+export function decodeSegments(rel: string): string[] {
   try {
     return rel
       .split("/")

@@ -139,3 +139,9 @@ export function matchRoute(
   }
   return { kind: "match", match: { ...handler, tenant, pathParams: route.pathParams } };
 }
+
+/** Whether a path below the mount point (split and decoded) names any route, in either dialect. */
+export function isRestPath(segments: string[]): boolean {
+  if (matchRoute("GET", segments, "1.0").kind !== "no-route") return true;
+  return segments[0] === "v1" && matchRoute("GET", segments.slice(1), "0.3").kind !== "no-route";
+}

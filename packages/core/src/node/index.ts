@@ -1,0 +1,49 @@
+/**
+ * `@a2a-mount/core/node`: serve a Fetch handler (an agent from `createA2A`) from Node's
+ * `http` server, and the bridge the Express and Koa adapters share.
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Principal } from "../server/call-context.js";
+import { type FetchHandlerLike, handleNodeRequest } from "./handle-node-request.js";
+
+export {
+  type FetchHandlerLike,
+  handleNodeRequest,
+  type NodeRequest,
+  type NodeRequestOptions,
+} from "./handle-node-request.js";
+export { principalFromUser } from "./principal-from-user.js";
+
+/** Options of {@link toNodeHandler}. */
+export interface NodeHandlerOptions {
+  /** Where the agent is mounted. Default: the agent's own `basePath` option. */
+  basePath?: string;
+  /** The caller of a request, as your own authentication established it. */
+  getPrincipal?: (req: IncomingMessage) => Principal | undefined | Promise<Principal | undefined>;
+  /** Told about failures that became a 500. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A `node:http` request listener that serves `handler` (mounted where its `basePath` says).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * import { toNodeHandler } from "@a2a-mount/core/node";
+ * createServer(toNodeHandler(a2a)).listen(3000);
+ * ```
+ */
+export function toNodeHandler(
+  handler: FetchHandlerLike,
+  options: NodeHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { basePath, getPrincipal, onError } = options;
+  return (req, res) =>
+    handleNodeRequest(handler, req, res, {
+      basePath,
+      principal: getPrincipal && (() => getPrincipal(req)),
+      onError,
+    });
+}

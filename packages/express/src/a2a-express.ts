@@ -1,0 +1,67 @@
+import type { Principal } from "@a2a-mount/core";
+import { type FetchHandlerLike, handleNodeRequest, principalFromUser } from "@a2a-mount/core/node";
+import type { ExpressMiddleware, ExpressRequest } from "./express-types.js";
+
+/** An agent from `createA2A` (or anything serving the same routes). */
+export interface MountableAgent extends FetchHandlerLike {
+  handles(pathname: string, basePath?: string): boolean;
+}
+
+/** Options of {@link a2aExpress}. */
+export interface A2AExpressOptions {
+  /**
+   * The caller of a request. Default: read from `req.auth`, else `req.user`, as your auth
+   * middleware left it (see `principalFromUser`); anonymous when neither is set.
+   */
+  getPrincipal?: (req: ExpressRequest) => Principal | undefined | Promise<Principal | undefined>;
+  /** Told about failures that became a 500. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+export function pathnameOf(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+export function absoluteUrl(req: ExpressRequest): string {
+  return `${req.protocol}://${req.headers.host ?? "localhost"}${req.originalUrl}`;
+}
+
+export function principalOf(options: A2AExpressOptions, req: ExpressRequest) {
+  const { getPrincipal } = options;
+  return getPrincipal ? () => getPrincipal(req) : () => principalFromUser(req.auth ?? req.user);
+}
+
+/**
+ * Express middleware serving an A2A agent where it is mounted: the JSON-RPC endpoint at the
+ * mount path, the HTTP+JSON routes below it, and the agent card at
+ * `<mount>/.well-known/agent-card.json`. Requests for other paths go on to `next()`.
+ * Works with or without `express.json()` before it, in Express 4 and 5, in an app or a
+ * `Router` at any depth.
+ *
+ * @example
+ * ```ts
+ * app.use(cors());
+ * app.use("/a2a", a2aExpress(a2a));
+ * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
+ * ```
+ */
+export function a2aExpress(
+  agent: MountableAgent,
+  options: A2AExpressOptions = {},
+): ExpressMiddleware {
+  return (req, res, next) => {
+    const basePath = req.baseUrl;
+    if (!agent.handles(pathnameOf(req.originalUrl), basePath)) {
+      next();
+      return;
+    }
+    void handleNodeRequest(agent, req, res, {
+      url: absoluteUrl(req),
+      basePath,
+      parsedBody: req.body,
+      principal: principalOf(options, req),
+      onError: options.onError,
+    });
+  };
+}

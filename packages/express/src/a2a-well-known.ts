@@ -1,0 +1,39 @@
+import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
+import { type FetchHandlerLike, handleNodeRequest } from "@a2a-mount/core/node";
+import { type A2AExpressOptions, absoluteUrl, pathnameOf, principalOf } from "./a2a-express.js";
+import type { ExpressMiddleware } from "./express-types.js";
+
+/** Options of {@link a2aWellKnown}. */
+export interface A2AWellKnownOptions extends A2AExpressOptions {
+  /** Absolute path the agent is mounted at (e.g. `/a2a`); its card names that URL. */
+  agentPath: string;
+}
+
+/**
+ * Express middleware for the app root serving the agent card at
+ * `/.well-known/agent-card.json` (spec §8.2), the place clients look first. Every other
+ * request goes on to `next()`.
+ *
+ * @example
+ * ```ts
+ * app.use("/a2a", a2aExpress(a2a));
+ * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
+ * ```
+ */
+export function a2aWellKnown(
+  agent: FetchHandlerLike,
+  options: A2AWellKnownOptions,
+): ExpressMiddleware {
+  return (req, res, next) => {
+    if (pathnameOf(req.originalUrl) !== WELL_KNOWN_CARD_PATH) {
+      next();
+      return;
+    }
+    void handleNodeRequest(agent, req, res, {
+      url: absoluteUrl(req),
+      basePath: options.agentPath,
+      principal: principalOf(options, req),
+      onError: options.onError,
+    });
+  };
+}

@@ -1,0 +1,77 @@
+import { type A2A, createA2A, silentLogger } from "@a2a-mount/core";
+
+/** A promise with its resolver, for steering the agent from a test. */
+export function gate<T = void>() {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** What a test can observe and steer of the agent. */
+export interface TestAgent {
+  a2a: A2A;
+  /** Principal ids the agent saw, in order. */
+  principals: (string | undefined)[];
+  /** Opened to let `slow` tasks finish. */
+  release: () => void;
+  /** Task ids whose executor saw its signal abort (a cancel). */
+  aborted: Set<string>;
+}
+
+/**
+ * The agent every scenario talks to. By the message text:
+ * - `message`: answers with a plain Message (no task);
+ * - `slow`: goes working, then waits until the test calls `release()` (or a cancel);
+ * - `fail`: fails the task;
+ * - anything else: working, an artifact echoing the text in two chunks, completed.
+ */
+export function makeTestAgent(
+  options: { maxBodyBytes?: number; keepAliveMs?: number } = {},
+): TestAgent {
+  const principals: (string | undefined)[] = [];
+  const aborted = new Set<string>();
+  let released = gate();
+  const a2a = createA2A({
+    card: {
+      name: "Adapter test agent",
+      description: "Echoes text; slow waits; fail fails",
+      version: "1.0.0",
+      skills: [{ id: "echo", name: "Echo", description: "Echoes text", tags: ["test"] }],
+    },
+    logger: silentLogger,
+    ...options,
+    executor: async (ctx, task) => {
+      principals.push(ctx.principal?.id);
+      if (ctx.text === "message")
+        return { messageId: "reply", role: "ROLE_AGENT", parts: [{ text: "hi" }] };
+      if (ctx.text === "fail") {
+        await task.fail("failed on purpose");
+        return;
+      }
+      await task.working("working");
+      if (ctx.text === "slow") {
+        ctx.signal.addEventListener("abort", () => aborted.add(ctx.taskId));
+        await Promise.race([
+          released.promise,
+          new Promise((resolve) => ctx.signal.addEventListener("abort", resolve)),
+        ]);
+        if (ctx.signal.aborted) return;
+      }
+      const id = await task.artifact({ name: "echo", parts: [{ text: ctx.text.slice(0, 2) }] });
+      await task.artifact(
+        { artifactId: id, parts: [{ text: ctx.text.slice(2) }] },
+        { append: true, lastChunk: true },
+      );
+      await task.complete("done");
+    },
+  });
+  return {
+    a2a,
+    principals,
+    aborted,
+    release: () => {
+      released.open();
+      released = gate();
+    },
+  };
+}
