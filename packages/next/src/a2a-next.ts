@@ -48,6 +48,34 @@ async function basePathOf(request: Request, context: RouteContext | undefined): 
   return `/${segments.slice(0, segments.length - captured).join("/")}`;
 }
 
+const firstValue = (header: string | null) => header?.split(",", 1)[0]?.trim() || undefined;
+
+/**
+ * The request with the origin the client used. `next start` builds `request.url` on
+ * `localhost` whatever the `Host` header says, which would put `localhost` in the agent
+ * card; the host comes from `X-Forwarded-Host` or `Host` instead (the scheme Next already
+ * takes from `X-Forwarded-Proto`).
+ */
+function withClientOrigin(request: Request): Request {
+  const host = firstValue(request.headers.get("x-forwarded-host")) ?? request.headers.get("host");
+  const url = new URL(request.url);
+  if (!host || host === url.host) return request;
+  try {
+    const fixed = new URL(`${url.protocol}//${host}${url.pathname}${url.search}`);
+    if (fixed.pathname !== url.pathname) return request; // a host with a path in it: not a host
+    const hasBody = request.method !== "GET" && request.method !== "HEAD";
+    return new Request(fixed, {
+      method: request.method,
+      headers: request.headers,
+      body: hasBody ? request.body : null,
+      signal: request.signal,
+      duplex: "half",
+    } as RequestInit);
+  } catch {
+    return request; // not a valid host: keep Next's URL
+  }
+}
+
 /**
  * Route handlers serving an A2A agent from a Next.js App Router catch-all route: the
  * JSON-RPC endpoint at the route's path, the HTTP+JSON routes below it and the agent card at
@@ -69,7 +97,7 @@ export function a2aNext(agent: FetchAgent, options: A2ANextOptions = {}): A2ANex
   const handler: RouteHandler = async (request, context) => {
     const basePath = options.basePath ?? (await basePathOf(request, context));
     const principal = await getPrincipal?.(request);
-    return agent.fetch(request, { basePath, principal, signal: request.signal });
+    return agent.fetch(withClientOrigin(request), { basePath, principal, signal: request.signal });
   };
   return { GET: handler, POST: handler, DELETE: handler };
 }

@@ -1,5 +1,5 @@
 import { inProcess, principalFromHeader } from "./in-process-running.js";
-import { DEFAULT_SETUP, type Target } from "./target.js";
+import { DEFAULT_SETUP, SUB_ROUTER_PATH, type Target } from "./target.js";
 
 /** The core's own Fetch handler, called in process. */
 export const fetchTarget: Target = {
@@ -15,6 +15,8 @@ export const fetchTarget: Target = {
   },
   async start(agent, partial = {}) {
     const setup = { ...DEFAULT_SETUP, ...partial };
+    // No routers here: a sub-router mount is just a deeper path.
+    if (setup.subRouter) setup.mountPath = SUB_ROUTER_PATH;
     return inProcess(
       (request) =>
         agent.fetch(request, {

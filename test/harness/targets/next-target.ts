@@ -1,6 +1,6 @@
 import { a2aNext, type RouteHandler } from "@a2a-mount/next";
 import { inProcess, principalFromHeader } from "./in-process-running.js";
-import { DEFAULT_SETUP, type Target } from "./target.js";
+import { DEFAULT_SETUP, SUB_ROUTER_PATH, type Target } from "./target.js";
 
 const WELL_KNOWN = "/.well-known/agent-card.json";
 
@@ -23,6 +23,8 @@ export const nextTarget: Target = {
   },
   async start(agent, partial = {}) {
     const setup = { ...DEFAULT_SETUP, ...partial };
+    // No routers here: a sub-router mount is just a deeper path.
+    if (setup.subRouter) setup.mountPath = SUB_ROUTER_PATH;
     const getPrincipal = setup.auth ? principalFromHeader : undefined;
     const catchAll: Record<string, RouteHandler> = { ...a2aNext(agent, { getPrincipal }) };
     const cardRoute: Record<string, RouteHandler> = {

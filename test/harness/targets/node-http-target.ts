@@ -3,7 +3,7 @@ import { toNodeHandler } from "@a2a-mount/core/node";
 import compression from "compression";
 import cors from "cors";
 import { listen } from "./http-running.js";
-import { DEFAULT_SETUP, type Target } from "./target.js";
+import { DEFAULT_SETUP, SUB_ROUTER_PATH, type Target } from "./target.js";
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -36,6 +36,8 @@ export const nodeHttpTarget: Target = {
   },
   async start(agent, partial = {}) {
     const setup = { ...DEFAULT_SETUP, ...partial };
+    // No routers here: a sub-router mount is just a deeper path.
+    if (setup.subRouter) setup.mountPath = SUB_ROUTER_PATH;
     const middleware: Middleware[] = [];
     if (setup.compression) middleware.push(compression() as unknown as Middleware);
     if (setup.cors) middleware.push(cors() as unknown as Middleware);
