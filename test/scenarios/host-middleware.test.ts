@@ -15,7 +15,13 @@ import {
 } from "../harness/client.js";
 import type { RawStream } from "../harness/raw-stream.js";
 import { fetchTarget } from "../harness/targets/fetch-target.js";
-import { type Running, SUB_ROUTER_PATH, type Target, targets } from "../harness/targets/index.js";
+import {
+  itWhere,
+  type Running,
+  SUB_ROUTER_PATH,
+  type Target,
+  targets,
+} from "../harness/targets/index.js";
 import { nextTarget } from "../harness/targets/next-target.js";
 import { nodeHttpTarget } from "../harness/targets/node-http-target.js";
 
@@ -258,7 +264,7 @@ describe.each(targets)("$name: host middleware", (target) => {
   });
 
   describe("pre-parsed bodies", () => {
-    it.skipIf(!target.supports.bodyParser)(
+    itWhere(target.supports.bodyParser)(
       "takes a JSON-RPC body the host's JSON parser already read",
       async () => {
         const { a2a } = makeTestAgent();
@@ -274,7 +280,7 @@ describe.each(targets)("$name: host middleware", (target) => {
       },
     );
 
-    it.skipIf(!target.supports.bodyParser)(
+    itWhere(target.supports.bodyParser)(
       "takes a REST body the host's JSON parser already read",
       async () => {
         const { a2a } = makeTestAgent();
@@ -298,7 +304,7 @@ describe.each(targets)("$name: host middleware", (target) => {
       },
     );
 
-    it.skipIf(!target.supports.bodyParser)(
+    itWhere(target.supports.bodyParser)(
       "reads an application/a2a+json body the host's parser left alone",
       async () => {
         const { a2a } = makeTestAgent();
@@ -345,7 +351,7 @@ describe.each(targets)("$name: host middleware", (target) => {
       expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
     });
 
-    it.skipIf(!target.supports.hostCookie)(
+    itWhere(target.supports.hostCookie)(
       "keeps the cookie the host's middleware set beside the agent's",
       async () => {
         const { a2a } = makeTestAgent();
@@ -371,32 +377,29 @@ describe.each(targets)("$name: host middleware", (target) => {
   });
 
   describe("compression in front", () => {
-    it.skipIf(!target.supports.compression)(
-      "streams SSE event by event, uncompressed",
-      async () => {
-        const agent = makeTestAgent();
-        running = await target.start(agent.a2a, { compression: true });
-        const stream = await streamRpc(
-          running,
-          "SendStreamingMessage",
-          { message: userMessage("slow") },
-          { "accept-encoding": "gzip, deflate" },
-        );
-        expect(stream.status).toBe(200);
-        expect(stream.headers.get("content-type")).toBe("text/event-stream");
-        expect(stream.headers.get("content-encoding")).toBeNull();
-        // Both arrive while the task is still held: nothing waits in a compression buffer.
-        const first = (await stream.nextEvent(1000)) as Json;
-        expect(first.result.task.status.state).toBe("TASK_STATE_SUBMITTED");
-        const working = (await stream.nextEvent(1000)) as Json;
-        expect(working.result.statusUpdate.status.state).toBe("TASK_STATE_WORKING");
-        agent.release();
-        const events = await remainingEvents(stream);
-        expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
-      },
-    );
+    itWhere(target.supports.compression)("streams SSE event by event, uncompressed", async () => {
+      const agent = makeTestAgent();
+      running = await target.start(agent.a2a, { compression: true });
+      const stream = await streamRpc(
+        running,
+        "SendStreamingMessage",
+        { message: userMessage("slow") },
+        { "accept-encoding": "gzip, deflate" },
+      );
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get("content-type")).toBe("text/event-stream");
+      expect(stream.headers.get("content-encoding")).toBeNull();
+      // Both arrive while the task is still held: nothing waits in a compression buffer.
+      const first = (await stream.nextEvent(1000)) as Json;
+      expect(first.result.task.status.state).toBe("TASK_STATE_SUBMITTED");
+      const working = (await stream.nextEvent(1000)) as Json;
+      expect(working.result.statusUpdate.status.state).toBe("TASK_STATE_WORKING");
+      agent.release();
+      const events = await remainingEvents(stream);
+      expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
+    });
 
-    it.skipIf(!target.supports.compression)(
+    itWhere(target.supports.compression)(
       "sends a large unary JSON response gzip-encoded and whole",
       async () => {
         const { a2a } = makeTestAgent();
@@ -424,7 +427,7 @@ describe.each(targets)("$name: host middleware", (target) => {
   });
 
   describe("CORS in front", () => {
-    it.skipIf(!target.supports.cors)("answers the preflight and marks real responses", async () => {
+    itWhere(target.supports.cors)("answers the preflight and marks real responses", async () => {
       const agent = makeTestAgent();
       running = await target.start(agent.a2a, { cors: true });
       const origin = "https://client.example";
@@ -468,7 +471,7 @@ describe.each(targets)("$name: host middleware", (target) => {
   });
 
   describe("host auth", () => {
-    it.skipIf(!target.supports.auth)(
+    itWhere(target.supports.auth)(
       "gives the agent the host's principal and scopes tasks to it",
       async () => {
         const agent = makeTestAgent();

@@ -211,7 +211,10 @@ describe("node bridge: the request's signal", () => {
     let calls = 0;
     const origin = await serve({
       ...agent.a2a,
-      fetch: (r, c) => (calls++, agent.a2a.fetch(r, c)),
+      fetch: (r, c) => {
+        calls++;
+        return agent.a2a.fetch(r, c);
+      },
       maxBodyBytes: agent.a2a.maxBodyBytes,
     });
     await rawHttp(

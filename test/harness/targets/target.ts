@@ -1,4 +1,5 @@
 import type { MountableAgent } from "@a2a-mount/express";
+import { it } from "vitest";
 import type { RawStream } from "../raw-stream.js";
 
 /** The host app around the agent: what real apps put in front of it. */
@@ -59,4 +60,12 @@ export interface Target {
   /** The host setups this target can build (others are meaningless for it). */
   supports: Record<Exclude<keyof HostSetup, "mountPath" | "wellKnown">, boolean>;
   start(agent: MountableAgent, setup?: Partial<HostSetup>): Promise<Running>;
+}
+
+/**
+ * `it` where a scenario applies to the target, nothing where it cannot (compression in front
+ * of an in-process handler, say): such combinations are not tests, so they are not listed.
+ */
+export function itWhere(applies: boolean): typeof it {
+  return applies ? it : ((() => {}) as unknown as typeof it);
 }

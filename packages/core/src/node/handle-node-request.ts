@@ -64,19 +64,16 @@ async function bodyOf(
   req: NodeRequest,
   parsedBody: unknown,
   maxBytes: number,
-): Promise<{ bytes: Uint8Array | undefined; parsed: unknown; overflow: boolean }> {
+): Promise<{ bytes: Uint8Array | undefined; parsed: unknown; overflow?: boolean }> {
   if (req.readableEnded && parsedBody !== undefined) {
     // express.raw() / express.text() leave bytes or text; express.json() leaves a value.
-    if (parsedBody instanceof Uint8Array)
-      return { bytes: parsedBody, parsed: undefined, overflow: false };
-    if (typeof parsedBody === "string") {
-      return { bytes: encoder.encode(parsedBody), parsed: undefined, overflow: false };
-    }
-    return {
-      bytes: encoder.encode(JSON.stringify(parsedBody)),
-      parsed: parsedBody,
-      overflow: false,
-    };
+    if (parsedBody instanceof Uint8Array) return { bytes: parsedBody, parsed: undefined };
+    if (typeof parsedBody === "string")
+      return { bytes: encoder.encode(parsedBody), parsed: undefined };
+    const bytes = encoder.encode(JSON.stringify(parsedBody));
+    // The host parser's limit may be looser than the agent's: past it, the core reads the
+    // bytes instead of the value, and refuses them.
+    return { bytes, parsed: bytes.byteLength > maxBytes ? undefined : parsedBody };
   }
   const { bytes, overflow } = await readNodeBody(req, maxBytes);
   return { bytes, parsed: undefined, overflow };
