@@ -16,6 +16,7 @@ import {
 import type { RawStream } from "../harness/raw-stream.js";
 import { fetchTarget } from "../harness/targets/fetch-target.js";
 import {
+  describeWhere,
   itWhere,
   type Running,
   SUB_ROUTER_PATH,
@@ -263,74 +264,65 @@ describe.each(targets)("$name: host middleware", (target) => {
     });
   });
 
-  describe("pre-parsed bodies", () => {
-    itWhere(target.supports.bodyParser)(
-      "takes a JSON-RPC body the host's JSON parser already read",
-      async () => {
-        const { a2a } = makeTestAgent();
-        const { agent, contexts } = observed(a2a);
-        running = await target.start(agent, { bodyParser: true });
-        const text = "parsed ✓ héllo";
-        const sent = await rpc(running, "SendMessage", { message: userMessage(text) });
-        expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
-        // The host parser did read it: the adapter handed its value on.
-        expect(contexts.at(-1)?.parsedBody).toMatchObject({ method: "SendMessage" });
-        const got = await rpc(running, "GetTask", { id: sent.result.task.id });
-        expect(artifactText(got.result)).toBe(text);
-      },
-    );
+  describeWhere(target.supports.bodyParser)("pre-parsed bodies", () => {
+    it("takes a JSON-RPC body the host's JSON parser already read", async () => {
+      const { a2a } = makeTestAgent();
+      const { agent, contexts } = observed(a2a);
+      running = await target.start(agent, { bodyParser: true });
+      const text = "parsed ✓ héllo";
+      const sent = await rpc(running, "SendMessage", { message: userMessage(text) });
+      expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      // The host parser did read it: the adapter handed its value on.
+      expect(contexts.at(-1)?.parsedBody).toMatchObject({ method: "SendMessage" });
+      const got = await rpc(running, "GetTask", { id: sent.result.task.id });
+      expect(artifactText(got.result)).toBe(text);
+    });
 
-    itWhere(target.supports.bodyParser)(
-      "takes a REST body the host's JSON parser already read",
-      async () => {
-        const { a2a } = makeTestAgent();
-        const { agent, contexts } = observed(a2a);
-        running = await target.start(agent, { bodyParser: true });
-        const response = await running.fetch(`${running.url}/message:send`, {
-          method: "POST",
-          headers: a2aHeaders(),
-          body: JSON.stringify({ message: userMessage("rest parsed") }),
-        });
-        const text = await response.text();
-        expect(response.status, text).toBe(200);
-        const { task } = JSON.parse(text);
-        expect(task.status.state).toBe("TASK_STATE_COMPLETED");
-        expect(contexts.at(-1)?.parsedBody).toMatchObject({ message: { parts: [{}] } });
-        const got = await running.fetch(`${running.url}/tasks/${task.id}`, {
-          headers: { "a2a-version": "1.0" },
-        });
-        expect(got.status).toBe(200);
-        expect(artifactText(await got.json())).toBe("rest parsed");
-      },
-    );
+    it("takes a REST body the host's JSON parser already read", async () => {
+      const { a2a } = makeTestAgent();
+      const { agent, contexts } = observed(a2a);
+      running = await target.start(agent, { bodyParser: true });
+      const response = await running.fetch(`${running.url}/message:send`, {
+        method: "POST",
+        headers: a2aHeaders(),
+        body: JSON.stringify({ message: userMessage("rest parsed") }),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      const { task } = JSON.parse(text);
+      expect(task.status.state).toBe("TASK_STATE_COMPLETED");
+      expect(contexts.at(-1)?.parsedBody).toMatchObject({ message: { parts: [{}] } });
+      const got = await running.fetch(`${running.url}/tasks/${task.id}`, {
+        headers: { "a2a-version": "1.0" },
+      });
+      expect(got.status).toBe(200);
+      expect(artifactText(await got.json())).toBe("rest parsed");
+    });
 
-    itWhere(target.supports.bodyParser)(
-      "reads an application/a2a+json body the host's parser left alone",
-      async () => {
-        const { a2a } = makeTestAgent();
-        running = await target.start(a2a, { bodyParser: true });
-        const viaRpc = await postRpc(
-          running,
-          "SendMessage",
-          { message: userMessage("a2a json rpc") },
-          { "content-type": A2A_JSON },
-        );
-        const rpcText = await viaRpc.text();
-        expect(viaRpc.status, rpcText).toBe(200);
-        const sent = JSON.parse(rpcText);
-        expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
-        expect(artifactText(sent.result.task)).toBe("a2a json rpc");
+    it("reads an application/a2a+json body the host's parser left alone", async () => {
+      const { a2a } = makeTestAgent();
+      running = await target.start(a2a, { bodyParser: true });
+      const viaRpc = await postRpc(
+        running,
+        "SendMessage",
+        { message: userMessage("a2a json rpc") },
+        { "content-type": A2A_JSON },
+      );
+      const rpcText = await viaRpc.text();
+      expect(viaRpc.status, rpcText).toBe(200);
+      const sent = JSON.parse(rpcText);
+      expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      expect(artifactText(sent.result.task)).toBe("a2a json rpc");
 
-        const viaRest = await running.fetch(`${running.url}/message:send`, {
-          method: "POST",
-          headers: { "content-type": A2A_JSON, "a2a-version": "1.0" },
-          body: JSON.stringify({ message: userMessage("a2a json rest") }),
-        });
-        const restText = await viaRest.text();
-        expect(viaRest.status, restText).toBe(200);
-        expect(artifactText(JSON.parse(restText).task)).toBe("a2a json rest");
-      },
-    );
+      const viaRest = await running.fetch(`${running.url}/message:send`, {
+        method: "POST",
+        headers: { "content-type": A2A_JSON, "a2a-version": "1.0" },
+        body: JSON.stringify({ message: userMessage("a2a json rest") }),
+      });
+      const restText = await viaRest.text();
+      expect(viaRest.status, restText).toBe(200);
+      expect(artifactText(JSON.parse(restText).task)).toBe("a2a json rest");
+    });
   });
 
   describe("cookies", () => {
@@ -376,8 +368,8 @@ describe.each(targets)("$name: host middleware", (target) => {
     );
   });
 
-  describe("compression in front", () => {
-    itWhere(target.supports.compression)("streams SSE event by event, uncompressed", async () => {
+  describeWhere(target.supports.compression)("compression in front", () => {
+    it("streams SSE event by event, uncompressed", async () => {
       const agent = makeTestAgent();
       running = await target.start(agent.a2a, { compression: true });
       const stream = await streamRpc(
@@ -399,35 +391,32 @@ describe.each(targets)("$name: host middleware", (target) => {
       expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
     });
 
-    itWhere(target.supports.compression)(
-      "sends a large unary JSON response gzip-encoded and whole",
-      async () => {
-        const { a2a } = makeTestAgent();
-        running = await target.start(a2a, { compression: true });
-        const text = "lorem ipsum dolor sit amet ".repeat(3000);
-        const sent = await rpc(running, "SendMessage", { message: userMessage(text) });
-        expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+    it("sends a large unary JSON response gzip-encoded and whole", async () => {
+      const { a2a } = makeTestAgent();
+      running = await target.start(a2a, { compression: true });
+      const text = "lorem ipsum dolor sit amet ".repeat(3000);
+      const sent = await rpc(running, "SendMessage", { message: userMessage(text) });
+      expect(sent.result.task.status.state).toBe("TASK_STATE_COMPLETED");
 
-        const response = await rawRequest(running.url, {
-          method: "POST",
-          headers: a2aHeaders({ "accept-encoding": "gzip" }),
-          body: rpcBody("GetTask", { id: sent.result.task.id }),
-        });
-        expect(response.status).toBe(200);
-        expect(response.headers["content-encoding"]).toBe("gzip");
-        expect(response.body.byteLength).toBeLessThan(text.length / 4);
-        const body = JSON.parse(gunzipSync(response.body).toString("utf8"));
-        expect(artifactText(body.result)).toBe(text);
+      const response = await rawRequest(running.url, {
+        method: "POST",
+        headers: a2aHeaders({ "accept-encoding": "gzip" }),
+        body: rpcBody("GetTask", { id: sent.result.task.id }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers["content-encoding"]).toBe("gzip");
+      expect(response.body.byteLength).toBeLessThan(text.length / 4);
+      const body = JSON.parse(gunzipSync(response.body).toString("utf8"));
+      expect(artifactText(body.result)).toBe(text);
 
-        // Through fetch (which decodes) the same response parses too.
-        const viaFetch = await rpc(running, "GetTask", { id: sent.result.task.id });
-        expect(artifactText(viaFetch.result)).toBe(text);
-      },
-    );
+      // Through fetch (which decodes) the same response parses too.
+      const viaFetch = await rpc(running, "GetTask", { id: sent.result.task.id });
+      expect(artifactText(viaFetch.result)).toBe(text);
+    });
   });
 
-  describe("CORS in front", () => {
-    itWhere(target.supports.cors)("answers the preflight and marks real responses", async () => {
+  describeWhere(target.supports.cors)("CORS in front", () => {
+    it("answers the preflight and marks real responses", async () => {
       const agent = makeTestAgent();
       running = await target.start(agent.a2a, { cors: true });
       const origin = "https://client.example";
@@ -470,40 +459,37 @@ describe.each(targets)("$name: host middleware", (target) => {
     });
   });
 
-  describe("host auth", () => {
-    itWhere(target.supports.auth)(
-      "gives the agent the host's principal and scopes tasks to it",
-      async () => {
-        const agent = makeTestAgent();
-        running = await target.start(agent.a2a, { auth: true });
+  describeWhere(target.supports.auth)("host auth", () => {
+    it("gives the agent the host's principal and scopes tasks to it", async () => {
+      const agent = makeTestAgent();
+      running = await target.start(agent.a2a, { auth: true });
 
-        const byAlice = await rpc(
-          running,
-          "SendMessage",
-          { message: userMessage("mine") },
-          { "x-user": "alice" },
-        );
-        expect(byAlice.result.task.status.state).toBe("TASK_STATE_COMPLETED");
-        expect(agent.principals).toEqual(["alice"]);
+      const byAlice = await rpc(
+        running,
+        "SendMessage",
+        { message: userMessage("mine") },
+        { "x-user": "alice" },
+      );
+      expect(byAlice.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      expect(agent.principals).toEqual(["alice"]);
 
-        const anonymous = await rpc(running, "SendMessage", { message: userMessage("anyone") });
-        expect(anonymous.result.task.status.state).toBe("TASK_STATE_COMPLETED");
-        expect(agent.principals).toEqual(["alice", undefined]);
+      const anonymous = await rpc(running, "SendMessage", { message: userMessage("anyone") });
+      expect(anonymous.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      expect(agent.principals).toEqual(["alice", undefined]);
 
-        const id: string = byAlice.result.task.id;
-        const forAlice = await rpc(running, "GetTask", { id }, { "x-user": "alice" });
-        expect(forAlice.result.id).toBe(id);
-        const forBob = await rpc(running, "GetTask", { id }, { "x-user": "bob" });
-        expect(forBob.error.code).toBe(-32001);
-        const forNobody = await rpc(running, "GetTask", { id });
-        expect(forNobody.error.code).toBe(-32001);
-        const restForBob = await running.fetch(`${running.url}/tasks/${id}`, {
-          headers: { "a2a-version": "1.0", "x-user": "bob" },
-        });
-        expect(restForBob.status).toBe(404);
-        await restForBob.text();
-      },
-    );
+      const id: string = byAlice.result.task.id;
+      const forAlice = await rpc(running, "GetTask", { id }, { "x-user": "alice" });
+      expect(forAlice.result.id).toBe(id);
+      const forBob = await rpc(running, "GetTask", { id }, { "x-user": "bob" });
+      expect(forBob.error.code).toBe(-32001);
+      const forNobody = await rpc(running, "GetTask", { id });
+      expect(forNobody.error.code).toBe(-32001);
+      const restForBob = await running.fetch(`${running.url}/tasks/${id}`, {
+        headers: { "a2a-version": "1.0", "x-user": "bob" },
+      });
+      expect(restForBob.status).toBe(404);
+      await restForBob.text();
+    });
   });
 
   describe("client disconnect", () => {

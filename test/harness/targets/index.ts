@@ -6,7 +6,7 @@ import { nodeHttpTarget } from "./node-http-target.js";
 import type { Target } from "./target.js";
 
 export type { HostSetup, Running, Target } from "./target.js";
-export { DEFAULT_SETUP, itWhere, SUB_ROUTER_PATH } from "./target.js";
+export { DEFAULT_SETUP, describeWhere, itWhere, SUB_ROUTER_PATH } from "./target.js";
 
 /** Every way of serving the agent; each scenario runs against all of them. */
 export const targets: readonly Target[] = [

@@ -1,5 +1,5 @@
 import type { MountableAgent } from "@a2a-mount/express";
-import { it } from "vitest";
+import { describe, it } from "vitest";
 import type { RawStream } from "../raw-stream.js";
 
 /** The host app around the agent: what real apps put in front of it. */
@@ -68,4 +68,9 @@ export interface Target {
  */
 export function itWhere(applies: boolean): typeof it {
   return applies ? it : ((() => {}) as unknown as typeof it);
+}
+
+/** `describe` where a group of scenarios applies to the target, nothing where it cannot. */
+export function describeWhere(applies: boolean): typeof describe {
+  return applies ? describe : ((() => {}) as unknown as typeof describe);
 }
