@@ -74,10 +74,10 @@ describe("node bridge: failures outside the agent", () => {
     });
     expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({
+    expect(JSON.parse(text)).toMatchObject({
       jsonrpc: "2.0",
       id: null,
-      error: { code: -32603, message: "Internal error" },
+      error: { code: -32603, message: "Internal error", data: [{ reason: "INTERNAL" }] },
     });
     expect(text).not.toContain("session store");
     expect(seen).toHaveLength(1);

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
 import type { FetchContext } from "../transport/fetch-handler.js";
+import { errorBody } from "../transport/jsonrpc/envelope.js";
 import { readNodeBody } from "./read-node-body.js";
 import { requestHeaders, requestUrl, toRequest } from "./to-request.js";
 import { writeResponse } from "./write-response.js";
@@ -33,17 +35,12 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
 /** The JSON-RPC-shaped 500 sent when something fails outside the agent's own error handling. */
-const INTERNAL_ERROR_BODY = JSON.stringify({
-  jsonrpc: "2.0",
-  id: null,
-  error: { code: -32603, message: "Internal error" },
-});
+const INTERNAL_ERROR_BODY = errorBody(null, errors.internal());
 
-const BAD_REQUEST_BODY = JSON.stringify({
-  jsonrpc: "2.0",
-  id: null,
-  error: { code: -32600, message: "The request URL or a header is not valid HTTP" },
-});
+const BAD_REQUEST_BODY = errorBody(
+  null,
+  new A2AError("INVALID_REQUEST", "The request URL or a header is not valid HTTP"),
+);
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent) {
