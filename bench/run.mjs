@@ -1,0 +1,144 @@
+// `npm run bench`: every server under test against every scenario, then bench/RESULTS.md.
+// Settings (environment): BENCH_SECONDS per run (default 5), BENCH_RUNS (3),
+// BENCH_MEMORY_REQUESTS (200000), BENCH_SERVERS (comma-separated ids, default all).
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cpuMicros } from "./lib/process-stats.mjs";
+import { writeResults } from "./lib/results.mjs";
+import { MEMORY_SCENARIO, SCENARIOS } from "./lib/scenarios.mjs";
+import { startServer } from "./lib/server-process.mjs";
+import { SERVERS } from "./lib/servers.mjs";
+import { ensureWrk, runWrk } from "./lib/wrk.mjs";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const memoryRequests = Number(process.env.BENCH_MEMORY_REQUESTS ?? MEMORY_SCENARIO.requests);
+const only = process.env.BENCH_SERVERS?.split(",");
+const servers = SERVERS.filter((s) => !only || only.includes(s.id));
+const CONCURRENCY = [1, 32];
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+ensureWrk();
+console.log("Building the packages and examples/next...");
+execFileSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (servers.some((s) => s.id === "next")) {
+  execFileSync(process.execPath, [SERVERS.find((s) => s.id === "next").script, "build"], {
+    cwd: `${root}/examples/next`,
+    stdio: "ignore",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+}
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "a2a-version": "1.0" },
+    body,
+  });
+  return response.text();
+}
+
+/** What a2a-mount answers for a scenario, so the floors answer as many bytes. */
+async function referenceBody(scenario) {
+  const server = await startServer(SERVERS.find((s) => s.id === "core-node"));
+  try {
+    const taskId = scenario.needsTask ? await createTask(server.url) : undefined;
+    return await post(server.url, scenario.body(taskId));
+  } finally {
+    server.stop();
+  }
+}
+
+async function createTask(url) {
+  const created = JSON.parse(await post(url, SCENARIOS.find((s) => s.id === "task").body()));
+  return created.result.task.id;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const load = [];
+for (const scenario of SCENARIOS) {
+  const floorBody = await referenceBody(scenario);
+  for (const server of servers) {
+    const running = await startServer(server, server.a2a ? {} : { BENCH_FLOOR_BODY: floorBody });
+    try {
+      const taskId = scenario.needsTask && server.a2a ? await createTask(running.url) : "none";
+      const body = scenario.body(taskId);
+      await runWrk({ url: running.url, body, connections: 8, seconds: 1 }); // warm-up
+      for (const connections of CONCURRENCY) {
+        const samples = [];
+        for (let run = 0; run < runs; run++) {
+          const cpuBefore = cpuMicros(running.pid);
+          const result = await runWrk({ url: running.url, body, connections, seconds });
+          const cpu = cpuMicros(running.pid) - cpuBefore;
+          samples.push({
+            ...result,
+            rps: (result.requests * 1e6) / result.durationUs,
+            cpuUsPerRequest: cpu / result.requests,
+          });
+        }
+        const rps = median(samples.map((s) => s.rps));
+        const pick = samples.find((s) => s.rps === rps);
+        load.push({
+          scenario: scenario.id,
+          server: server.id,
+          connections,
+          rps,
+          p50Us: pick.p50Us,
+          p99Us: pick.p99Us,
+          cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
+          errors: samples.reduce((n, s) => n + s.socketErrors + (server.a2a ? s.non2xx : 0), 0),
+        });
+        console.log(
+          `${scenario.id.padEnd(9)} ${server.id.padEnd(13)} c=${String(connections).padEnd(2)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${(pick.p50Us / 1000).toFixed(2)} ms  p99 ${(pick.p99Us / 1000).toFixed(2)} ms`,
+        );
+      }
+    } finally {
+      running.stop();
+    }
+  }
+}
+
+const memory = [];
+for (const server of servers) {
+  const running = await startServer(
+    server,
+    server.a2a ? {} : { BENCH_FLOOR_BODY: await referenceBody(MEMORY_SCENARIO) },
+  );
+  try {
+    const before = await running.memory();
+    const started = Date.now();
+    const result = await runWrk({
+      url: running.url,
+      body: MEMORY_SCENARIO.body(),
+      connections: 32,
+      seconds: 900,
+      limit: memoryRequests,
+    });
+    const after = await running.memory();
+    memory.push({
+      server: server.id,
+      requests: result.requests,
+      seconds: (Date.now() - started) / 1000,
+      before,
+      after,
+    });
+    console.log(
+      `memory    ${server.id.padEnd(13)} heap ${(before.heapUsed / 2 ** 20).toFixed(1)} -> ${(after.heapUsed / 2 ** 20).toFixed(1)} MB, peak RSS ${(after.peakRss / 2 ** 20).toFixed(0)} MB`,
+    );
+  } finally {
+    running.stop();
+  }
+}
+
+const raw = { seconds, runs, memoryRequests, load, memory };
+writeFileSync(
+  fileURLToPath(new URL("./results.json", import.meta.url)),
+  `${JSON.stringify(raw, null, 2)}\n`,
+);
+writeResults(raw);
+console.log("Wrote bench/RESULTS.md");

@@ -1,0 +1,7 @@
+/**
+ * The a2a-mount demo agent, shared by the examples and the benchmarks.
+ * @packageDocumentation
+ */
+export { createDemoAgent, demoCard } from "./create-demo-agent.js";
+export { DEMO_COMMANDS, demoExecutor } from "./demo-executor.js";
+export { readyMessage } from "./ready-message.js";

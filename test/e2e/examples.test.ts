@@ -1,0 +1,395 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { a2aHeaders, type Json, rpcBody, until, userMessage } from "../harness/client.js";
+import { openRawStream, type RawStream } from "../harness/raw-stream.js";
+
+/**
+ * Each example started the way its README says (`npm start`, `npm run example:koa`,
+ * `npm run example:next` run these same commands in the example's directory), with PORT=0,
+ * and the demo agent checked over the URLs it prints.
+ */
+interface Example {
+  name: string;
+  dir: string;
+  /** Arguments to `node`, run in `dir`. */
+  args: string[];
+  /** How long the example may take to print its ready message (next builds first). */
+  readyMs: number;
+}
+
+const exampleDir = (name: string) =>
+  fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
+const tsxCli = (dir: string) => createRequire(`${dir}/package.json`).resolve("tsx/cli");
+
+const examples: Example[] = [
+  {
+    name: "express",
+    dir: exampleDir("express"),
+    args: [tsxCli(exampleDir("express")), "server.ts"],
+    readyMs: 30_000,
+  },
+  {
+    name: "koa",
+    dir: exampleDir("koa"),
+    args: [tsxCli(exampleDir("koa")), "server.ts"],
+    readyMs: 30_000,
+  },
+  { name: "next", dir: exampleDir("next"), args: ["start.mjs"], readyMs: 180_000 },
+];
+
+/** What a started example printed. */
+interface Launched {
+  child: ChildProcess;
+  card: string;
+  endpoint: string;
+  curl: string;
+  output: () => string;
+}
+
+/** Process groups started here, killed on the way out even if a hook never runs. */
+const groups = new Set<number>();
+process.on("exit", () => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {}
+  }
+});
+
+/** Whether any live (not zombie) process is left in the process group `pgid`. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+  return pids.some((pid) => {
+    try {
+      // After the command's closing parenthesis: state, ppid, pgrp, ...
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(pgrp) === pgid && state !== "Z";
+    } catch {
+      return false;
+    }
+  });
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {}
+}
+
+/** Stops the example and everything it started (next's server, tsx's child). */
+async function stop(child: ChildProcess): Promise<void> {
+  const pgid = child.pid!;
+  killGroup(pgid, "SIGTERM");
+  try {
+    await until(() => !groupAlive(pgid), 10_000);
+  } catch {
+    killGroup(pgid, "SIGKILL");
+    await until(() => !groupAlive(pgid), 5_000);
+  }
+  groups.delete(pgid);
+}
+
+/** The environment of a user's shell, not vitest's. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0" };
+  for (const key of Object.keys(env)) {
+    if (key === "NODE_ENV" || key.startsWith("VITEST")) delete env[key];
+  }
+  return env;
+}
+
+/** Starts an example with PORT=0 and resolves once it has printed its ready message. */
+function launch(example: Example): Promise<Launched> {
+  const child = spawn(process.execPath, example.args, {
+    cwd: example.dir,
+    env: userEnv(),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (child.pid !== undefined) groups.add(child.pid);
+  let output = "";
+  let settled = false;
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void stop(child).finally(() => reject(new Error(`${example.name} ${why}:\n${output}`)));
+    };
+    const timer = setTimeout(
+      () => fail(`printed no ready message in ${example.readyMs} ms`),
+      example.readyMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const card = /^Agent card: (\S+)$/m.exec(output)?.[1];
+      const endpoint = /^Endpoint:\s+(\S+)$/m.exec(output)?.[1];
+      const curl = /^(curl [^\n]+)\n/m.exec(output)?.[1];
+      if (card && endpoint && curl && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ child, card, endpoint, curl, output: () => output });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("error", (error) => fail(`did not start: ${error.message}`));
+    child.on("exit", (code, signal) => fail(`exited (${code ?? signal})`));
+  });
+}
+
+/** All the `data:` events of an SSE stream, up to its end. */
+async function allEvents(stream: RawStream, timeoutMs = 5000): Promise<Json[]> {
+  const events: Json[] = [];
+  for (;;) {
+    const event = await stream.nextEvent(timeoutMs);
+    if (event === undefined) return events;
+    events.push(event);
+  }
+}
+
+/** The `data:` events of SSE text. */
+function sseEvents(text: string): Json[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)));
+}
+
+const textOf = (parts: { text?: string }[] | undefined) =>
+  (parts ?? []).map((part) => part.text ?? "").join("");
+
+/** Checks a SendStreamingMessage of "hello world": two chunks of one artifact, completed. */
+function expectEchoStream(events: Json[]): void {
+  const results = events.map((event) => event.result);
+  expect(results[0].task.status.state).toBe("TASK_STATE_SUBMITTED");
+  const chunks = results.filter((r) => r.artifactUpdate).map((r) => r.artifactUpdate);
+  expect(chunks).toHaveLength(2);
+  expect(chunks[0].append).toBeFalsy();
+  expect(chunks[0].lastChunk).toBeFalsy();
+  expect(chunks[1]).toMatchObject({ append: true, lastChunk: true });
+  expect(chunks[1].artifact.artifactId).toBe(chunks[0].artifact.artifactId);
+  expect(chunks.map((c) => textOf(c.artifact.parts)).join("")).toBe("hello world");
+  expect(results.at(-1).statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
+}
+
+describe.each(examples)("examples/$name, started as its README says", (example) => {
+  let launched: Launched | undefined;
+  let endpoint = "";
+
+  beforeAll(async () => {
+    launched = await launch(example);
+    endpoint = launched.endpoint;
+  }, example.readyMs + 20_000);
+
+  afterAll(async () => {
+    if (!launched) return;
+    const { child } = launched;
+    await stop(child);
+    expect(groupAlive(child.pid!)).toBe(false);
+  }, 20_000);
+
+  const post = (url: string, body: string) =>
+    fetch(url, { method: "POST", headers: a2aHeaders(), body });
+  const call = async (method: string, params: unknown): Promise<Json> => {
+    const response = await post(endpoint, rpcBody(method, params));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.error).toBeUndefined();
+    return body.result;
+  };
+  const send = (text: string, extra: Record<string, unknown> = {}, configuration?: unknown) =>
+    call("SendMessage", {
+      message: userMessage(text, extra),
+      ...(configuration === undefined ? {} : { configuration }),
+    });
+
+  it("prints the real port, and the card at the root names the printed endpoint", async () => {
+    const { card, output } = launched!;
+    const origin = new URL(endpoint).origin;
+    expect(Number(new URL(endpoint).port)).toBeGreaterThan(0);
+    expect(card).toBe(`${origin}/.well-known/agent-card.json`);
+    expect(output()).toContain("A2A demo agent ready.");
+    const response = await fetch(card, { headers: { "a2a-version": "1.0" } });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.name).toBe("a2a-mount demo agent");
+    expect(body.capabilities.streaming).toBe(true);
+    expect(body.supportedInterfaces).toEqual([
+      { url: endpoint, protocolBinding: "JSONRPC", protocolVersion: "1.0" },
+      { url: endpoint, protocolBinding: "HTTP+JSON", protocolVersion: "1.0" },
+    ]);
+  });
+
+  it("the printed curl command works as printed", async () => {
+    const { curl } = launched!;
+    expect(curl.endsWith(` ${endpoint}`)).toBe(true);
+    const { stdout } = await promisify(execFile)("sh", ["-c", curl], { timeout: 10_000 });
+    expect(stdout).toContain("TASK_STATE_COMPLETED");
+    expectEchoStream(sseEvents(stdout));
+  });
+
+  it("echoes text as one artifact streamed in two chunks, then completes", async () => {
+    const stream = await openRawStream(endpoint, {
+      method: "POST",
+      headers: a2aHeaders(),
+      body: rpcBody("SendStreamingMessage", { message: userMessage("hello world") }),
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toBe("text/event-stream");
+    const events = await allEvents(stream);
+    expectEchoStream(events);
+    const task = await call("GetTask", { id: events[0].result.task.id });
+    expect(task.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(task.artifacts).toHaveLength(1);
+    expect(textOf(task.artifacts[0].parts)).toBe("hello world");
+  });
+
+  it("/message answers with a plain message, no task", async () => {
+    const result = await send("/message hi");
+    expect(result.task).toBeUndefined();
+    expect(result.message.role).toBe("ROLE_AGENT");
+    expect(textOf(result.message.parts)).toBe("hi");
+    expect(result.message.taskId).toBeUndefined();
+  });
+
+  it("/slow reports progress to a subscriber each second, and cancels", async () => {
+    const sentAt = Date.now();
+    const sent = await send("/slow 30", {}, { returnImmediately: true });
+    const taskId: string = sent.task.id;
+    // Returned at once: the task exists and is not finished.
+    expect(["TASK_STATE_SUBMITTED", "TASK_STATE_WORKING"]).toContain(sent.task.status.state);
+    expect(Date.now() - sentAt).toBeLessThan(900);
+
+    const subscription = await openRawStream(endpoint, {
+      method: "POST",
+      headers: a2aHeaders(),
+      body: rpcBody("SubscribeToTask", { id: taskId }),
+    });
+    try {
+      expect(subscription.status).toBe(200);
+      expect(subscription.headers.get("content-type")).toBe("text/event-stream");
+      const snapshot = ((await subscription.nextEvent()) as Json).result.task;
+      expect(snapshot.id).toBe(taskId);
+      expect(["TASK_STATE_SUBMITTED", "TASK_STATE_WORKING"]).toContain(snapshot.status.state);
+
+      // Status updates until the first progress report, which comes a second in.
+      let progress: Json;
+      for (;;) {
+        const event = (await subscription.nextEvent(3000)) as Json;
+        expect(event, "the subscription ended before any progress").toBeDefined();
+        const update = event.result.statusUpdate;
+        expect(update.taskId).toBe(taskId);
+        expect(update.status.state).toBe("TASK_STATE_WORKING");
+        const text = textOf(update.status.message?.parts);
+        if (text === "1/30 s") {
+          progress = update;
+          break;
+        }
+        expect(text).toBe("Working for 30 s");
+      }
+      const elapsed = Date.now() - sentAt;
+      expect(elapsed).toBeGreaterThanOrEqual(950);
+      expect(elapsed).toBeLessThan(3000);
+      expect(progress.status.state).toBe("TASK_STATE_WORKING");
+
+      const canceled = await call("CancelTask", { id: taskId });
+      expect(canceled.id).toBe(taskId);
+      expect(canceled.status.state).toBe("TASK_STATE_CANCELED");
+
+      const rest = await allEvents(subscription);
+      expect(rest.length).toBeGreaterThanOrEqual(1);
+      const last = rest.at(-1).result.statusUpdate;
+      expect(last.taskId).toBe(taskId);
+      expect(last.status.state).toBe("TASK_STATE_CANCELED");
+      // Nothing but that final update (and no more progress) after the cancel.
+      for (const event of rest.slice(0, -1)) {
+        expect(textOf(event.result.statusUpdate?.status.message?.parts)).toMatch(/^\d+\/30 s$/);
+      }
+      const got = await call("GetTask", { id: taskId });
+      expect(got.status.state).toBe("TASK_STATE_CANCELED");
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it("/input asks for input and completes with the answer on the same task", async () => {
+    const first = await send("/input");
+    const { id: taskId, contextId } = first.task;
+    expect(first.task.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+    expect(textOf(first.task.status.message.parts)).toBe("What is your name? Reply on this task.");
+    const second = await send("Ada", { taskId, contextId });
+    expect(second.task.id).toBe(taskId);
+    expect(second.task.contextId).toBe(contextId);
+    expect(second.task.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(textOf(second.task.status.message.parts)).toBe("Thanks! You answered: Ada");
+    expect(second.task.history.map((m: Json) => textOf(m.parts))).toEqual(
+      expect.arrayContaining(["/input", "Ada"]),
+    );
+  });
+
+  it("/fail fails and /reject rejects, each with a status message", async () => {
+    const failed = await send("/fail");
+    expect(failed.task.status.state).toBe("TASK_STATE_FAILED");
+    expect(textOf(failed.task.status.message.parts)).toBe("Failed on purpose (/fail).");
+    const rejected = await send("/reject");
+    expect(rejected.task.status.state).toBe("TASK_STATE_REJECTED");
+    expect(textOf(rejected.task.status.message.parts)).toBe("Rejected on purpose (/reject).");
+  });
+
+  it("/help lists the commands in a message", async () => {
+    const result = await send("/help");
+    expect(result.task).toBeUndefined();
+    const lines = textOf(result.message.parts).split("\n");
+    const commands = lines.map((line) => line.split(/\s+/)[0]);
+    expect(commands).toEqual(["<any", "/message", "/slow", "/input", "/fail", "/reject", "/help"]);
+  });
+
+  it("answers JSON-RPC and HTTP+JSON from the same task store", async () => {
+    const sent = await send("hi there");
+    expect(sent.task.status.state).toBe("TASK_STATE_COMPLETED");
+    const response = await fetch(`${endpoint}/tasks/${sent.task.id}`, {
+      headers: { "a2a-version": "1.0" },
+    });
+    expect(response.status).toBe(200);
+    const task = await response.json();
+    expect(task.id).toBe(sent.task.id);
+    expect(textOf(task.artifacts[0].parts)).toBe("hi there");
+
+    const restSent = await post(
+      `${endpoint}/message:send`,
+      JSON.stringify({ message: userMessage("over rest") }),
+    );
+    expect(restSent.status).toBe(200);
+    const { task: restTask } = await restSent.json();
+    const got = await call("GetTask", { id: restTask.id });
+    expect(got.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(textOf(got.artifacts[0].parts)).toBe("over rest");
+  });
+
+  it("answers the core's errors, not the host's", async () => {
+    const malformed = await post(endpoint, "{not json");
+    expect(malformed.status).toBe(200);
+    expect((await malformed.json()).error.code).toBe(-32700);
+    const missing = await fetch(`${endpoint}/tasks/nope`, { headers: { "a2a-version": "1.0" } });
+    expect(missing.status).toBe(404);
+    const body = await missing.json();
+    expect(body.error.code).toBe(404);
+    expect(body.error.status).toBe("NOT_FOUND");
+  });
+});
