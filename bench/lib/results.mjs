@@ -1,13 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, release, totalmem } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCENARIOS } from "./scenarios.mjs";
 import { SERVERS } from "./servers.mjs";
 
-const version = (name, from = import.meta.url) =>
-  JSON.parse(readFileSync(createRequire(from).resolve(`${name}/package.json`), "utf8")).version;
+/** A package's version, found where Node would look for it (some packages export no package.json). */
+function version(name, from = import.meta.url) {
+  for (const dir of createRequire(from).resolve.paths(name) ?? []) {
+    const file = join(dir, name, "package.json");
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")).version;
+  }
+  return "?";
+}
 
 function wrkVersion() {
   try {
