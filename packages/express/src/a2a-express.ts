@@ -1,11 +1,11 @@
 import type { Principal } from "@a2a-mount/core";
-import { type FetchHandlerLike, handleNodeRequest, principalFromUser } from "@a2a-mount/core/node";
+import {
+  handleNodeRequest,
+  type MountableAgent,
+  pathnameOf,
+  principalFromUser,
+} from "@a2a-mount/core/node";
 import type { ExpressMiddleware, ExpressRequest } from "./express-types.js";
-
-/** An agent from `createA2A` (or anything serving the same routes). */
-export interface MountableAgent extends FetchHandlerLike {
-  handles(pathname: string, basePath?: string): boolean;
-}
 
 /** Options of {@link a2aExpress}. */
 export interface A2AExpressOptions {
@@ -16,11 +16,6 @@ export interface A2AExpressOptions {
   getPrincipal?: (req: ExpressRequest) => Principal | undefined | Promise<Principal | undefined>;
   /** Told about failures that became a 500. Default: `console.error`. */
   onError?: (error: unknown) => void;
-}
-
-export function pathnameOf(url: string): string {
-  const query = url.indexOf("?");
-  return query === -1 ? url : url.slice(0, query);
 }
 
 export function absoluteUrl(req: ExpressRequest): string {

@@ -1,6 +1,6 @@
 import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
-import { type FetchHandlerLike, handleNodeRequest } from "@a2a-mount/core/node";
-import { type A2AExpressOptions, absoluteUrl, pathnameOf, principalOf } from "./a2a-express.js";
+import { type FetchHandlerLike, handleNodeRequest, pathnameOf } from "@a2a-mount/core/node";
+import { type A2AExpressOptions, absoluteUrl, principalOf } from "./a2a-express.js";
 import type { ExpressMiddleware } from "./express-types.js";
 
 /** Options of {@link a2aWellKnown}. */

@@ -1,11 +1,12 @@
 import type { Principal } from "@a2a-mount/core";
-import { type FetchHandlerLike, handleNodeRequest, principalFromUser } from "@a2a-mount/core/node";
+import {
+  type FetchHandlerLike,
+  handleNodeRequest,
+  type MountableAgent,
+  pathnameOf,
+  principalFromUser,
+} from "@a2a-mount/core/node";
 import type { KoaContext, KoaMiddleware } from "./koa-types.js";
-
-/** An agent from `createA2A` (or anything serving the same routes). */
-export interface MountableAgent extends FetchHandlerLike {
-  handles(pathname: string, basePath?: string): boolean;
-}
 
 /** Options of {@link a2aKoa}. */
 export interface A2AKoaOptions {
@@ -27,11 +28,6 @@ function joinPaths(mount: string | undefined, path: string): string {
   const tail = path === "/" ? "" : path.replace(/\/+$/, "");
   if (!mount || mount === "/") return tail || "/";
   return mount.replace(/\/+$/, "") + tail;
-}
-
-export function pathnameOf(url: string): string {
-  const query = url.indexOf("?");
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /** Serves the request through the bridge; Koa stays out of the response. */

@@ -1,6 +1,6 @@
 import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
-import type { FetchHandlerLike } from "@a2a-mount/core/node";
-import { type A2AKoaOptions, pathnameOf, serve } from "./a2a-koa.js";
+import { type FetchHandlerLike, pathnameOf } from "@a2a-mount/core/node";
+import { type A2AKoaOptions, serve } from "./a2a-koa.js";
 import type { KoaMiddleware } from "./koa-types.js";
 
 /** Options of {@link a2aWellKnown}. */

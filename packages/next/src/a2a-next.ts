@@ -38,13 +38,13 @@ export interface A2ANextHandlers {
  * The mount path: the request path without the segments the catch-all captured. Counting
  * segments, rather than comparing text, keeps it right whatever the percent-encoding.
  */
-async function basePathOf(request: Request, context: RouteContext | undefined): Promise<string> {
+async function basePathOf(url: URL, context: RouteContext | undefined): Promise<string> {
   const params = (await context?.params) ?? {};
   let captured = 0;
   for (const value of Object.values(params)) {
     if (Array.isArray(value)) captured = value.length;
   }
-  const segments = new URL(request.url).pathname.split("/").filter((s) => s !== "");
+  const segments = url.pathname.split("/").filter((s) => s !== "");
   return `/${segments.slice(0, segments.length - captured).join("/")}`;
 }
 
@@ -56,9 +56,8 @@ const firstValue = (header: string | null) => header?.split(",", 1)[0]?.trim() |
  * card; the host comes from `X-Forwarded-Host` or `Host` instead (the scheme Next already
  * takes from `X-Forwarded-Proto`).
  */
-function withClientOrigin(request: Request): Request {
+function withClientOrigin(request: Request, url: URL): Request {
   const host = firstValue(request.headers.get("x-forwarded-host")) ?? request.headers.get("host");
-  const url = new URL(request.url);
   if (!host || host === url.host) return request;
   try {
     const fixed = new URL(`${url.protocol}//${host}${url.pathname}${url.search}`);
@@ -95,9 +94,14 @@ function withClientOrigin(request: Request): Request {
 export function a2aNext(agent: FetchAgent, options: A2ANextOptions = {}): A2ANextHandlers {
   const { getPrincipal } = options;
   const handler: RouteHandler = async (request, context) => {
-    const basePath = options.basePath ?? (await basePathOf(request, context));
+    const url = new URL(request.url);
+    const basePath = options.basePath ?? (await basePathOf(url, context));
     const principal = await getPrincipal?.(request);
-    return agent.fetch(withClientOrigin(request), { basePath, principal, signal: request.signal });
+    return agent.fetch(withClientOrigin(request, url), {
+      basePath,
+      principal,
+      signal: request.signal,
+    });
   };
   return { GET: handler, POST: handler, DELETE: handler };
 }

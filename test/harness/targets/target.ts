@@ -1,4 +1,4 @@
-import type { MountableAgent } from "@a2a-mount/express";
+import type { MountableAgent } from "@a2a-mount/core/node";
 import { describe, it } from "vitest";
 import type { RawStream } from "../raw-stream.js";
 

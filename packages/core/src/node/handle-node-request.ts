@@ -14,6 +14,17 @@ export interface FetchHandlerLike {
   readonly maxBodyBytes?: number;
 }
 
+/** An agent an adapter mounts: it also says which paths are its own, so others go to `next()`. */
+export interface MountableAgent extends FetchHandlerLike {
+  handles(pathname: string, basePath?: string): boolean;
+}
+
+/** The path of a request target (`/a2a/tasks?x=1` -> `/a2a/tasks`), as adapters match it. */
+export function pathnameOf(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** A Node request as frameworks leave it: Express adds `originalUrl`, body parsers `body`. */
 export type NodeRequest = IncomingMessage & { originalUrl?: string };
 

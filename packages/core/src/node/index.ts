@@ -10,8 +10,10 @@ import { type FetchHandlerLike, handleNodeRequest } from "./handle-node-request.
 export {
   type FetchHandlerLike,
   handleNodeRequest,
+  type MountableAgent,
   type NodeRequest,
   type NodeRequestOptions,
+  pathnameOf,
 } from "./handle-node-request.js";
 export { principalFromUser } from "./principal-from-user.js";
 

@@ -23,11 +23,15 @@ export function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<No
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const done = (overflow: boolean) => {
+    // `error` stays attached after an error, so a second one is not unhandled.
+    const detach = () => {
       req.off("data", onData);
       req.off("end", onEnd);
-      req.off("error", onError);
       req.off("close", onClose);
+    };
+    const done = (overflow: boolean) => {
+      detach();
+      req.off("error", onError);
       if (overflow) req.pause();
       resolve({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), overflow });
     };
@@ -39,9 +43,7 @@ export function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<No
     };
     const onEnd = () => done(false);
     const onError = (error: Error) => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("close", onClose);
+      detach();
       reject(error);
     };
     // A client that goes away mid-upload leaves neither `end` nor always `error`.
