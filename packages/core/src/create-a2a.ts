@@ -7,6 +7,7 @@ import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { TaskStore } from "./ports/task-store.js";
 import { A2AServer } from "./server/a2a-server.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
+import type { HttpInput, HttpReply } from "./transport/exchange.js";
 import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
 
 /** Options of {@link createA2A}. Only `card` and `executor` are required. */
@@ -44,6 +45,11 @@ export interface A2AOptions {
 export interface A2A {
   /** Answers one HTTP request: the agent card, a JSON-RPC call or an HTTP+JSON route. */
   fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /**
+   * The same as `fetch` in a runtime-neutral form, for adapters that can skip building
+   * Fetch objects (the Node bridge does). Never rejects: failures become error replies.
+   */
+  handle(input: HttpInput): Promise<HttpReply>;
   /**
    * Whether `pathname` names one of the agent's endpoints (any HTTP method) when the agent is
    * mounted at `basePath` (default: the `basePath` option). Adapters pass other paths on.
@@ -124,6 +130,7 @@ export function createA2A(options: A2AOptions): A2A {
   });
   return {
     fetch: handler.fetch,
+    handle: handler.handle,
     handles: handler.handles,
     maxBodyBytes,
     stats: () => ({

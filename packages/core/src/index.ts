@@ -37,6 +37,7 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
+export type { EventFrames, HttpInput, HttpReply } from "./transport/exchange.js";
 export {
   type Binding,
   type FetchContext,

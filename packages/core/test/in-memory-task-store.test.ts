@@ -571,9 +571,24 @@ describe("InMemoryTaskStore: list", () => {
 });
 
 describe("InMemoryTaskStore: stored values", () => {
-  it("returns the saved objects by reference and never mutates them", async () => {
-    const clock = fakeClock();
-    const store = new InMemoryTaskStore({ clock, maxTasks: 2, finishedTaskTtlMs: 1000 });
+  it("returns an unfinished task by reference and never mutates it", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
+    const task = makeTask("a", "TASK_STATE_WORKING", T0, {
+      history: [{ messageId: "m1", role: "ROLE_USER", parts: [{ text: "hi" }] }],
+    });
+    const snapshot = structuredClone(task);
+    await store.save(key("a"), task);
+    expect(await store.get(key("a"))).toBe(task);
+    expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toBe(task);
+    expect(task).toEqual(snapshot);
+  });
+
+  it("keeps a finished task as a value: equal on every read, untouched by callers' changes", async () => {
+    const store = new InMemoryTaskStore({
+      clock: fakeClock(),
+      maxTasks: 2,
+      finishedTaskTtlMs: 1000,
+    });
     const task = makeTask("a", "TASK_STATE_COMPLETED", T0, {
       history: [{ messageId: "m1", role: "ROLE_USER", parts: [{ text: "hi" }] }],
       artifacts: [{ artifactId: "x", parts: [{ text: "out" }] }],
@@ -581,10 +596,12 @@ describe("InMemoryTaskStore: stored values", () => {
     });
     const snapshot = structuredClone(task);
     await store.save(key("a"), task);
-    expect(await store.get(key("a"))).toBe(task);
-    const page = await store.list(SCOPE, query({ pageSize: 1 }));
-    expect(page.tasks[0]).toBe(task);
-    expect(task).toEqual(snapshot);
+    const read = (await store.get(key("a")))!;
+    expect(read).toEqual(snapshot);
+    read.history!.push({ messageId: "m2", role: "ROLE_AGENT", parts: [{ text: "later" }] });
+    task.metadata = { k: "changed" };
+    expect(await store.get(key("a"))).toEqual(snapshot);
+    expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toEqual(snapshot);
   });
 
   it("works with deeply frozen tasks through save, list, eviction and expiry", async () => {

@@ -1,3 +1,4 @@
+import type { HttpInput, HttpReply } from "../transport/exchange.js";
 import { toBase64Url } from "../util/base64url.js";
 /** A serialised card with its entity tag. */
 export interface CardRepresentation {
@@ -24,22 +25,22 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 }
 
 /**
- * The card as an HTTP response: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
+ * The card as an HTTP reply: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
  * when the client already holds this version.
  */
-export function cardResponse(
-  request: Request,
+export function cardReply(
+  input: HttpInput,
   card: CardRepresentation,
   maxAgeSeconds: number,
-): Response {
-  const headers = new Headers({
+): HttpReply {
+  const headers = {
     "content-type": "application/json",
     etag: card.etag,
     "cache-control": `public, max-age=${maxAgeSeconds}`,
     vary: "A2A-Version",
-  });
-  if (matchesIfNoneMatch(request.headers.get("if-none-match"), card.etag)) {
-    return new Response(null, { status: 304, headers });
+  };
+  if (matchesIfNoneMatch(input.header("if-none-match"), card.etag)) {
+    return { status: 304, headers, body: null };
   }
-  return new Response(request.method === "HEAD" ? null : card.body, { status: 200, headers });
+  return { status: 200, headers, body: input.method === "HEAD" ? null : card.body };
 }

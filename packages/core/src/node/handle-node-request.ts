@@ -1,15 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
+import type { HttpInput, HttpReply } from "../transport/exchange.js";
 import type { FetchContext } from "../transport/fetch-handler.js";
 import { errorBody } from "../transport/jsonrpc/envelope.js";
-import { readNodeBody } from "./read-node-body.js";
-import { requestHeaders, requestUrl, toRequest } from "./to-request.js";
-import { writeResponse } from "./write-response.js";
+import { type BodyOutcome, nodeInput } from "./node-input.js";
+import { serveFetch } from "./serve-fetch.js";
+import { requestUrl } from "./to-request.js";
+import { writeReply } from "./write-reply.js";
 
 /** What the bridge mounts: an agent from `createA2A`, or anything with the same `fetch`. */
 export interface FetchHandlerLike {
   fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /** An agent's runtime-neutral entry point; when present, the bridge uses it instead of `fetch`. */
+  handle?(input: HttpInput): Promise<HttpReply>;
   /** Largest body to read; the bridge reads at most one chunk past it. Default 1 MiB. */
   readonly maxBodyBytes?: number;
 }
@@ -43,7 +47,6 @@ export interface NodeRequestOptions {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const encoder = new TextEncoder();
 
 /** The JSON-RPC-shaped 500 sent when something fails outside the agent's own error handling. */
 const INTERNAL_ERROR_BODY = errorBody(null, errors.internal());
@@ -65,34 +68,11 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
 }
 
 /**
- * The body to hand to the core: what host middleware already parsed (re-serialised, so the
- * `Request` stays truthful) or the bytes read off the socket within the limit.
- */
-async function bodyOf(
-  req: NodeRequest,
-  parsedBody: unknown,
-  maxBytes: number,
-): Promise<{ bytes: Uint8Array | undefined; parsed: unknown; overflow?: boolean }> {
-  if (req.readableEnded && parsedBody !== undefined) {
-    // express.raw() / express.text() leave bytes or text; express.json() leaves a value.
-    if (parsedBody instanceof Uint8Array) return { bytes: parsedBody, parsed: undefined };
-    if (typeof parsedBody === "string")
-      return { bytes: encoder.encode(parsedBody), parsed: undefined };
-    const bytes = encoder.encode(JSON.stringify(parsedBody));
-    // The host parser's limit may be looser than the agent's: past it, the core reads the
-    // bytes instead of the value, and refuses them.
-    return { bytes, parsed: bytes.byteLength > maxBytes ? undefined : parsedBody };
-  }
-  const { bytes, overflow } = await readNodeBody(req, maxBytes);
-  return { bytes, parsed: undefined, overflow };
-}
-
-/**
- * Answers one Node request with a Fetch handler: builds the `Request` (URL from
- * `originalUrl`, headers, body within the limit), calls `handler.fetch` and writes the
- * `Response` back, streaming when it streams. The request's signal aborts when the client
- * goes away before the response finished. Never rejects: failures become a JSON-RPC-shaped
- * 500 (or a destroyed socket once headers are out).
+ * Answers one Node request with an agent. An agent from `createA2A` is served directly
+ * from `req` and `res` (no Fetch objects); any other Fetch handler gets a `Request` (URL
+ * from `originalUrl`, headers, body within the limit) and its `Response` is written back,
+ * streaming when it streams. Never rejects: failures become a JSON-RPC-shaped 500 (or a
+ * destroyed socket once headers are out).
  */
 export async function handleNodeRequest(
   handler: FetchHandlerLike,
@@ -100,58 +80,57 @@ export async function handleNodeRequest(
   res: ServerResponse,
   options: NodeRequestOptions = {},
 ): Promise<void> {
-  const controller = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) controller.abort();
-  };
-  res.once("close", onClose);
   try {
     const principal = await options.principal?.();
     const maxBytes = handler.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const body = await bodyOf(req, options.parsedBody, maxBytes).catch(() => undefined);
-    if (body === undefined) {
-      res.destroy(); // the client left mid-upload, or its stream broke
-      return;
-    }
-    const request = buildRequest(req, options, body, controller.signal);
-    if (request === undefined) return sendJson(res, 400, BAD_REQUEST_BODY);
-    const response = await handler.fetch(request, {
-      parsedBody: body.parsed,
-      principal,
-      signal: controller.signal,
-      basePath: options.basePath,
-    });
-    // The rest of an oversized upload is not worth reading: close after answering.
-    if (body.overflow) res.shouldKeepAlive = false;
-    await writeResponse(response, res);
+    const { handle } = handler;
+    const served = handle
+      ? await serveAgent(handle.bind(handler), req, res, options, principal, maxBytes)
+      : await serveFetch(handler, req, res, options, principal, maxBytes);
+    if (!served) sendJson(res, 400, BAD_REQUEST_BODY);
   } catch (error) {
     (options.onError ?? console.error)(error);
     if (!res.destroyed) sendJson(res, 500, INTERNAL_ERROR_BODY);
-  } finally {
-    res.off("close", onClose);
   }
 }
 
-/** The Fetch request, or `undefined` when Node let through a URL or header Fetch refuses. */
-function buildRequest(
+/**
+ * The fast path: the agent reads `req` directly and its reply is written to `res` as it is.
+ * Resolves `false` when the request has no valid URL (the caller answers 400).
+ */
+async function serveAgent(
+  handle: (input: HttpInput) => Promise<HttpReply>,
   req: NodeRequest,
+  res: ServerResponse,
   options: NodeRequestOptions,
-  body: { bytes: Uint8Array | undefined; parsed: unknown },
-  signal: AbortSignal,
-): Request | undefined {
+  principal: Principal | undefined,
+  maxBytes: number,
+): Promise<boolean> {
+  let url: URL;
   try {
-    const headers = requestHeaders(req);
-    if (body.parsed !== undefined && body.bytes !== undefined) {
-      headers.set("content-length", String(body.bytes.byteLength));
-    }
-    return toRequest({
-      url: options.url ?? requestUrl(req),
-      method: req.method ?? "GET",
-      headers,
-      body: body.bytes,
-      signal,
-    });
+    url = new URL(options.url ?? requestUrl(req));
   } catch {
-    return undefined;
+    return false;
   }
+  const outcome: BodyOutcome = { overflow: false, broken: false };
+  const input = nodeInput(
+    req,
+    {
+      url,
+      basePath: options.basePath,
+      principal,
+      parsedBody: options.parsedBody,
+      maxBytes,
+    },
+    outcome,
+  );
+  const reply = await handle(input);
+  if (outcome.broken) {
+    res.destroy(); // the client left mid-upload: no one to answer
+    return true;
+  }
+  // The rest of an oversized upload is not worth reading: close after answering.
+  if (outcome.overflow) res.shouldKeepAlive = false;
+  await writeReply(reply, res);
+  return true;
 }

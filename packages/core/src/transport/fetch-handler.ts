@@ -1,31 +1,23 @@
 import { buildCard } from "../card/build-card.js";
 import type { AgentCardInput } from "../card/card-input.js";
-import { type CardRepresentation, cardResponse, representCard } from "../card/card-response.js";
+import { type CardRepresentation, cardReply, representCard } from "../card/card-response.js";
 import { A2AError } from "../errors/a2a-error.js";
-import type { Principal, ProtocolVersion } from "../server/call-context.js";
+import type { ProtocolVersion } from "../server/call-context.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
+import type { HttpInput, HttpReply } from "./exchange.js";
+import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
 import { type BindingDeps, toA2AError } from "./http-input.js";
-import { errorResponse } from "./jsonrpc/envelope.js";
+import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
 import { decodeSegments, handleRest } from "./rest/handle-rest.js";
 import { isRestPath } from "./rest/routes.js";
-import { statusResponse } from "./rest/status-error.js";
+import { statusReply } from "./rest/status-error.js";
 import { negotiateCardVersion, requestedVersion } from "./version.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
 
-/** What an adapter (or any caller) can pass along with a `Request`. */
-export interface FetchContext {
-  /** The body, already parsed by host middleware (e.g. `express.json()`). */
-  parsedBody?: unknown;
-  /** The caller, as authenticated by the host app. */
-  principal?: Principal;
-  /** Aborted when the client goes away; defaults to `request.signal`. */
-  signal?: AbortSignal;
-  /** Where the agent is mounted for this request, overriding the `basePath` option. */
-  basePath?: string;
-}
+export type { FetchContext } from "./fetch-exchange.js";
 
 /** The HTTP bindings a2a-mount serves (spec §5.3), as named in `AgentInterface.protocolBinding`. */
 export type Binding = "JSONRPC" | "HTTP+JSON";
@@ -48,19 +40,19 @@ export function normalizeBasePath(path: string): string {
   return withSlash.replace(/\/+$/, "");
 }
 
-function notFound(path: string): Response {
-  return statusResponse(
+function notFound(path: string): HttpReply {
+  return statusReply(
     new A2AError("METHOD_NOT_FOUND", `No A2A endpoint at ${path}`, { transportStatus: 404 }),
   );
 }
 
-function methodNotAllowed(allow: string): Response {
+function methodNotAllowed(allow: string): HttpReply {
   const error = new A2AError("INVALID_REQUEST", `Method not allowed; use ${allow}`, {
     transportStatus: 405,
   });
-  const response = errorResponse(null, error);
-  response.headers.set("allow", allow);
-  return response;
+  const reply = errorReply(null, error);
+  reply.headers.allow = allow;
+  return reply;
 }
 
 /** What a path names, before the HTTP method is looked at. */
@@ -73,6 +65,8 @@ type Endpoint =
 /** The endpoints an agent serves, as seen by adapters and by its own fetch handler. */
 export interface FetchHandler {
   fetch(request: Request, context?: FetchContext): Promise<Response>;
+  /** Answers a request in the runtime-neutral form `fetch` and the Node bridge share. */
+  handle(input: HttpInput): Promise<HttpReply>;
   /**
    * Whether `pathname` names one of the agent's endpoints (any HTTP method), with the agent
    * mounted at `basePath`. Adapters pass everything else on to the host app.
@@ -120,40 +114,35 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
     }
   };
 
-  const fetch = async (request: Request, context: FetchContext = {}): Promise<Response> => {
+  const handle = async (input: HttpInput): Promise<HttpReply> => {
     try {
-      const url = new URL(request.url);
-      const base = normalizeBasePath(context.basePath ?? config.basePath);
+      const { url, method } = input;
+      const base = normalizeBasePath(input.basePath ?? config.basePath);
       const path = url.pathname;
       const endpoint = endpointOf(path, base);
       if (endpoint.kind === "none") return notFound(path);
       if (endpoint.kind === "card") {
-        if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+        if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET");
         // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
-        const version = negotiateCardVersion(requestedVersion(request, url));
+        const version = negotiateCardVersion(requestedVersion(input));
         const interfaceUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
-        return cardResponse(
-          request,
-          await cardFor(interfaceUrl, version),
-          config.cardMaxAgeSeconds,
-        );
+        return cardReply(input, await cardFor(interfaceUrl, version), config.cardMaxAgeSeconds);
       }
-      const input = {
-        request,
-        url,
-        parsedBody: context.parsedBody,
-        principal: context.principal,
-        signal: context.signal ?? request.signal,
-      };
       if (endpoint.kind === "jsonrpc") {
-        if (request.method !== "POST") return methodNotAllowed("POST");
+        if (method !== "POST") return methodNotAllowed("POST");
         return await handleJsonRpc(config, input);
       }
       return (await handleRest(config, input, endpoint.rel)) ?? notFound(path);
     } catch (error) {
-      return statusResponse(toA2AError(error, config.logger));
+      return statusReply(toA2AError(error, config.logger));
     }
   };
 
-  return { fetch, handles };
+  const fetch = async (request: Request, context: FetchContext = {}): Promise<Response> => {
+    // A Request's URL is always absolute and valid.
+    const reply = await handle(fetchInput(request, new URL(request.url), context));
+    return toResponse(reply, context.signal ?? request.signal);
+  };
+
+  return { fetch, handle, handles };
 }

@@ -1,11 +1,12 @@
 import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
 import type { A2AServer } from "../server/a2a-server.js";
-import type { CallContext, Principal, ProtocolVersion } from "../server/call-context.js";
+import type { CallContext, ProtocolVersion } from "../server/call-context.js";
 import { describe } from "../server/execution/execution.js";
 import type { AgentExtension } from "../wire/v1/index.js";
-import { isJsonMediaType, readBodyText } from "./read-body.js";
-import { sseResponse } from "./sse.js";
+import type { HttpInput, HttpReply } from "./exchange.js";
+import { isJsonMediaType } from "./read-body.js";
+import { eventFrames, SSE_HEADERS } from "./sse.js";
 
 /** What every binding needs from the agent's configuration. */
 export interface BindingDeps {
@@ -15,15 +16,6 @@ export interface BindingDeps {
   keepAliveMs: number;
   /** Extensions the card marks `required`: requests must ask for each. */
   requiredExtensions: readonly AgentExtension[];
-}
-
-/** One HTTP request as the bindings see it. */
-export interface HttpInput {
-  request: Request;
-  url: URL;
-  parsedBody: unknown;
-  principal: Principal | undefined;
-  signal: AbortSignal | undefined;
 }
 
 /** Any failure as an A2AError; anything unexpected is logged and becomes InternalError. */
@@ -42,7 +34,7 @@ export async function readJsonBody(
   maxBodyBytes: number,
   options: { optional?: boolean } = {},
 ): Promise<unknown> {
-  const contentType = input.request.headers.get("content-type");
+  const contentType = input.header("content-type");
   if (contentType !== null && !isJsonMediaType(contentType)) {
     throw new A2AError(
       "CONTENT_TYPE_NOT_SUPPORTED",
@@ -51,7 +43,7 @@ export async function readJsonBody(
     );
   }
   if (input.parsedBody !== undefined) return input.parsedBody;
-  const text = await readBodyText(input.request, maxBodyBytes);
+  const text = await input.text(maxBodyBytes);
   if (options.optional && text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
@@ -75,7 +67,7 @@ export function buildCallContext(
   version: ProtocolVersion,
   tenant: string,
 ): CallContext {
-  const requestedExtensions = parseExtensions(input.request.headers.get("a2a-extensions"));
+  const requestedExtensions = parseExtensions(input.header("a2a-extensions"));
   for (const extension of deps.requiredExtensions) {
     if (!requestedExtensions.includes(extension.uri!)) {
       throw new A2AError(
@@ -89,22 +81,24 @@ export function buildCallContext(
     version,
     tenant,
     principal: input.principal,
-    headers: input.request.headers,
+    // Most agents never read headers: build them only for those that do.
+    get headers() {
+      return input.headers();
+    },
     requestedExtensions,
   };
 }
 
 /**
- * An SSE response for `events`. The first event is read before the response is committed,
- * so a failure before it throws here and becomes a plain error response instead of a stream.
+ * An SSE reply for `events`. The first event is read before the reply is committed, so a
+ * failure before it throws here and becomes a plain error reply instead of a stream.
  */
 export async function openEventStream<T>(
   deps: Pick<BindingDeps, "keepAliveMs">,
-  input: HttpInput,
   events: AsyncIterator<T>,
   encode: (event: T) => string,
   encodeError: (error: unknown) => string,
-): Promise<Response> {
+): Promise<HttpReply> {
   let first: IteratorResult<T>;
   try {
     first = await events.next();
@@ -113,12 +107,12 @@ export async function openEventStream<T>(
     throw error;
   }
   if (first.done) throw errors.internal();
-  return sseResponse({
+  const body = eventFrames({
     first: first.value,
     rest: events,
     encode,
     encodeError,
     keepAliveMs: deps.keepAliveMs,
-    signal: input.signal,
   });
+  return { status: 200, headers: { ...SSE_HEADERS }, body };
 }

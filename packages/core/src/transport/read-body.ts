@@ -1,6 +1,7 @@
 import { A2AError } from "../errors/a2a-error.js";
 
-function tooLarge(maxBytes: number): A2AError {
+/** The 413 for a body over the limit. */
+export function tooLarge(maxBytes: number): A2AError {
   return new A2AError("INVALID_REQUEST", `Request body exceeds the limit of ${maxBytes} bytes`, {
     transportStatus: 413,
     metadata: { maxBytes: String(maxBytes) },
@@ -29,9 +30,15 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, total);
+  return decodeUtf8(chunks.length === 1 ? chunks[0]! : concat(chunks, total));
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body's bytes as text; a parse error when they are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new A2AError("JSON_PARSE", "Invalid JSON payload: the body is not valid UTF-8");
   }

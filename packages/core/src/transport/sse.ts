@@ -1,4 +1,4 @@
-const encoder = new TextEncoder();
+import type { EventFrames } from "./exchange.js";
 
 /** Headers that keep proxies and compression middleware from buffering a stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -10,85 +10,73 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 export interface SseOptions<T> {
   /** The first event, already read, so that early failures were plain errors. */
   first: T;
-  /** The rest of the events; `return()` is called when the client goes away. */
+  /** The rest of the events; `return()` is called when the stream ends or is closed. */
   rest: AsyncIterator<T>;
   /** One event as the text of its `data:` line (must not contain newlines). */
   encode: (event: T) => string;
   /** The `data:` text for an error that ends the stream. */
   encodeError: (error: unknown) => string;
-  /** Interval of `: keep-alive` comments; 0 disables them. */
+  /** Interval of `: keep-alive` comments while no event comes; 0 disables them. */
   keepAliveMs: number;
-  /** Aborts the stream, e.g. when the HTTP request is aborted. */
-  signal?: AbortSignal | undefined;
 }
 
-/**
- * A `text/event-stream` response: an initial comment (so headers reach the client at once),
- * then one `data:` frame per event, keep-alive comments while idle, and clean release of
- * the event source when the stream ends or the client disconnects.
- */
-export function sseResponse<T>(options: SseOptions<T>): Response {
-  const { rest, encode, encodeError, keepAliveMs, signal } = options;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let closed = false;
-  let onAbort: (() => void) | undefined;
+type Outcome<T> = { result: IteratorResult<T> } | { error: unknown };
+const KEEP_ALIVE = Symbol("keep-alive");
+const CLOSED = Symbol("closed");
 
-  const release = () => {
+/**
+ * A `text/event-stream` body: an initial comment with the first event (so headers and the
+ * first event reach the client at once), then one `data:` frame per event, keep-alive
+ * comments while idle, and release of the event source when the stream ends or is closed.
+ */
+export function eventFrames<T>(options: SseOptions<T>): EventFrames {
+  const { rest, encode, encodeError, keepAliveMs } = options;
+  let opened = false;
+  let closed = false;
+  /** The event being waited for; kept across keep-alive comments. */
+  let pending: Promise<Outcome<T>> | undefined;
+  /** Wakes a `next()` waiting for an event, for a keep-alive or a close. */
+  let wake: ((reason: typeof KEEP_ALIVE | typeof CLOSED) => void) | undefined;
+  const timer = keepAliveMs > 0 ? setInterval(() => wake?.(KEEP_ALIVE), keepAliveMs) : undefined;
+
+  const close = () => {
     if (closed) return;
     closed = true;
     if (timer !== undefined) clearInterval(timer);
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    wake?.(CLOSED);
     void rest.return?.();
   };
 
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(`: stream open\n\ndata: ${encode(options.first)}\n\n`));
-      if (keepAliveMs > 0) {
-        timer = setInterval(() => {
-          if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
-        }, keepAliveMs);
-      }
-      if (signal) {
-        onAbort = () => {
-          release();
-          try {
-            controller.close();
-          } catch {
-            // already closed or errored by the consumer
-          }
-        };
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      }
-    },
-    async pull(controller) {
-      let frame: string;
-      let last = false;
-      try {
-        const next = await rest.next();
-        if (closed) return;
-        if (next.done) {
-          release();
-          controller.close();
-          return;
-        }
-        frame = encode(next.value);
-      } catch (error) {
-        if (closed) return;
-        frame = encodeError(error);
-        last = true;
-      }
-      controller.enqueue(encoder.encode(`data: ${frame}\n\n`));
-      if (last) {
-        release();
-        controller.close();
-      }
-    },
-    cancel() {
-      release();
-    },
-  });
+  const next = async (): Promise<string | undefined> => {
+    if (closed) return undefined;
+    if (!opened) {
+      opened = true;
+      return `: stream open\n\ndata: ${encode(options.first)}\n\n`;
+    }
+    pending ??= rest.next().then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    const outcome = await Promise.race([
+      pending,
+      new Promise<typeof KEEP_ALIVE | typeof CLOSED>((resolve) => {
+        wake = resolve;
+      }),
+    ]);
+    wake = undefined;
+    if (closed || outcome === CLOSED) return undefined;
+    if (outcome === KEEP_ALIVE) return ": keep-alive\n\n";
+    pending = undefined;
+    if ("error" in outcome) {
+      close();
+      return `data: ${encodeError(outcome.error)}\n\n`;
+    }
+    if (outcome.result.done) {
+      close();
+      return undefined;
+    }
+    return `data: ${encode(outcome.result.value)}\n\n`;
+  };
 
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
+  return { next, close };
 }

@@ -1,14 +1,20 @@
 import { A2AError } from "../errors/a2a-error.js";
 import type { ProtocolVersion } from "../server/call-context.js";
+import type { HttpInput } from "./exchange.js";
 
 /** Versions this server answers, newest first. */
 export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = ["1.0", "0.3"];
 
 /** The requested version: the `A2A-Version` header, else the `A2A-Version` query parameter. */
-export function requestedVersion(request: Request, url: URL): string | undefined {
-  const raw = request.headers.get("a2a-version") ?? url.searchParams.get("A2A-Version");
+export function requestedVersion(input: HttpInput): string | undefined {
+  const raw = input.header("a2a-version") ?? queryVersion(input.url);
   const trimmed = raw?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/** The `A2A-Version` query parameter; most requests have no query, so skip parsing one. */
+function queryVersion(url: URL): string | null {
+  return url.search === "" ? null : url.searchParams.get("A2A-Version");
 }
 
 function unsupported(requested: string): A2AError {

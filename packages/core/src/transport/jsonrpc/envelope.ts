@@ -1,4 +1,5 @@
 import { A2AError } from "../../errors/a2a-error.js";
+import type { HttpReply } from "../exchange.js";
 
 export type JsonRpcId = string | number | null;
 
@@ -52,16 +53,19 @@ export function errorBody(id: JsonRpcId, error: A2AError): string {
   });
 }
 
-const JSON_HEADERS = { "content-type": "application/json" } as const;
-
-export function resultResponse(id: JsonRpcId, result: unknown): Response {
-  return new Response(resultBody(id, result), { status: 200, headers: JSON_HEADERS });
+export function resultReply(id: JsonRpcId, result: unknown): HttpReply {
+  return {
+    status: 200,
+    headers: { "content-type": "application/json" },
+    body: resultBody(id, result),
+  };
 }
 
 /** JSON-RPC errors travel with HTTP 200, except failures at the HTTP level (413, 415, ...). */
-export function errorResponse(id: JsonRpcId, error: A2AError): Response {
-  return new Response(errorBody(id, error), {
+export function errorReply(id: JsonRpcId, error: A2AError): HttpReply {
+  return {
     status: error.transportStatus ?? 200,
-    headers: JSON_HEADERS,
-  });
+    headers: { "content-type": "application/json" },
+    body: errorBody(id, error),
+  };
 }

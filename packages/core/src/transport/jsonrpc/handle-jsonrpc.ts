@@ -1,8 +1,8 @@
 import { A2AError } from "../../errors/a2a-error.js";
+import type { HttpInput, HttpReply } from "../exchange.js";
 import {
   type BindingDeps,
   buildCallContext,
-  type HttpInput,
   openEventStream,
   readJsonBody,
   toA2AError,
@@ -11,12 +11,12 @@ import { parseParams } from "../validation.js";
 import { negotiateJsonRpcVersion, requestedVersion } from "../version.js";
 import {
   errorBody,
-  errorResponse,
+  errorReply,
   type JsonRpcId,
   parseEnvelope,
   readableId,
   resultBody,
-  resultResponse,
+  resultReply,
 } from "./envelope.js";
 import { METHODS_V1 } from "./methods-v1.js";
 import { METHODS_V03 } from "./methods-v03.js";
@@ -24,16 +24,13 @@ import { METHODS_V03 } from "./methods-v03.js";
 const METHODS = { "1.0": METHODS_V1, "0.3": METHODS_V03 } as const;
 
 /** The JSON-RPC binding on one POST endpoint (spec §9). */
-export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promise<Response> {
+export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promise<HttpReply> {
   let id: JsonRpcId = null;
   try {
     const body = await readJsonBody(input, deps.maxBodyBytes);
     id = readableId(body);
     const rpc = parseEnvelope(body);
-    const version = negotiateJsonRpcVersion(
-      requestedVersion(input.request, input.url),
-      METHODS_V03.has(rpc.method),
-    );
+    const version = negotiateJsonRpcVersion(requestedVersion(input), METHODS_V03.has(rpc.method));
     const method = METHODS[version].get(rpc.method);
     if (!method) {
       throw new A2AError("METHOD_NOT_FOUND", `Method not found in A2A ${version}: ${rpc.method}`, {
@@ -44,17 +41,16 @@ export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promis
     const tenant = (params as { tenant?: string }).tenant ?? "";
     const call = buildCallContext(input, deps, version, tenant);
     if (method.kind === "unary") {
-      return resultResponse(rpc.id, await method.run(deps.server, params, call));
+      return resultReply(rpc.id, await method.run(deps.server, params, call));
     }
     const events = await method.run(deps.server, params, call);
     return await openEventStream(
       deps,
-      input,
       events,
       (event) => resultBody(rpc.id, event),
       (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
     );
   } catch (error) {
-    return errorResponse(id, toA2AError(error, deps.logger));
+    return errorReply(id, toA2AError(error, deps.logger));
   }
 }

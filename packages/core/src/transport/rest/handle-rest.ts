@@ -1,8 +1,8 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
+import type { HttpInput, HttpReply } from "../exchange.js";
 import {
   type BindingDeps,
   buildCallContext,
-  type HttpInput,
   openEventStream,
   readJsonBody,
   toA2AError,
@@ -12,7 +12,7 @@ import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
 import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
-import { A2A_JSON, PLAIN_JSON, statusBody, statusResponse } from "./status-error.js";
+import { A2A_JSON, PLAIN_JSON, statusBody, statusReply } from "./status-error.js";
 
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
 const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
@@ -58,11 +58,12 @@ async function rawParams(match: RouteMatch, input: HttpInput, deps: BindingDeps)
   return params;
 }
 
-function json(result: unknown, contentType: string): Response {
-  return new Response(JSON.stringify(result ?? {}), {
+function json(result: unknown, contentType: string): HttpReply {
+  return {
     status: 200,
     headers: { "content-type": contentType },
-  });
+    body: JSON.stringify(result ?? {}),
+  };
 }
 
 /**
@@ -74,36 +75,34 @@ export async function handleRest(
   deps: BindingDeps,
   input: HttpInput,
   rel: string,
-): Promise<Response | undefined> {
+): Promise<HttpReply | undefined> {
   let contentType = A2A_JSON;
   try {
     const segments = decodeSegments(rel);
     const underV1 = segments[0] === "v1";
-    const version = negotiateRestVersion(requestedVersion(input.request, input.url), underV1);
+    const version = negotiateRestVersion(requestedVersion(input), underV1);
     let routed: RouteResult;
     if (version === "1.0") {
-      routed = matchRoute(input.request.method, segments, "1.0");
+      routed = matchRoute(input.method, segments, "1.0");
     } else {
       // 0.3 routes exist only below /v1.
       contentType = PLAIN_JSON;
-      routed = underV1
-        ? matchRoute(input.request.method, segments.slice(1), "0.3")
-        : { kind: "no-route" };
+      routed = underV1 ? matchRoute(input.method, segments.slice(1), "0.3") : { kind: "no-route" };
     }
     if (routed.kind === "no-route") return undefined;
     if (routed.kind === "method-not-allowed") {
-      const response = statusResponse(
+      const reply = statusReply(
         new A2AError(
           "UNSUPPORTED_OPERATION",
-          `Method ${input.request.method} is not allowed here; use ${routed.allow.join(", ")}`,
+          `Method ${input.method} is not allowed here; use ${routed.allow.join(", ")}`,
           {
             transportStatus: 405,
           },
         ),
         contentType,
       );
-      response.headers.set("allow", routed.allow.join(", "));
-      return response;
+      reply.headers.allow = routed.allow.join(", ");
+      return reply;
     }
     const { match } = routed;
     const method = (version === "0.3" ? REST_METHODS_V03 : METHODS_V1).get(match.method);
@@ -121,12 +120,11 @@ export async function handleRest(
     const events = await method.run(deps.server, params, call);
     return await openEventStream(
       deps,
-      input,
       events,
       (event) => JSON.stringify(event),
       (error) => statusBody(toA2AError(error, deps.logger)),
     );
   } catch (error) {
-    return statusResponse(toA2AError(error, deps.logger), contentType);
+    return statusReply(toA2AError(error, deps.logger), contentType);
   }
 }

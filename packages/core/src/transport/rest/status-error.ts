@@ -1,4 +1,5 @@
 import { type A2AError, ERROR_KINDS } from "../../errors/a2a-error.js";
+import type { HttpReply } from "../exchange.js";
 
 /** gRPC status names for HTTP-level failures, which have no A2A error type of their own. */
 const STATUS_BY_HTTP: Readonly<Record<number, string>> = {
@@ -24,9 +25,10 @@ export function statusBody(error: A2AError): string {
   });
 }
 
-export function statusResponse(error: A2AError, contentType: string = A2A_JSON): Response {
-  return new Response(statusBody(error), {
+export function statusReply(error: A2AError, contentType: string = A2A_JSON): HttpReply {
+  return {
     status: error.httpStatus,
     headers: { "content-type": contentType },
-  });
+    body: statusBody(error),
+  };
 }

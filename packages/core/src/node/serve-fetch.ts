@@ -1,0 +1,96 @@
+import type { ServerResponse } from "node:http";
+import type { Principal } from "../server/call-context.js";
+import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
+import { readNodeBody } from "./read-node-body.js";
+import { requestHeaders, requestUrl, toRequest } from "./to-request.js";
+import { writeResponse } from "./write-response.js";
+
+const encoder = new TextEncoder();
+
+/**
+ * The body to hand to a Fetch handler: what host middleware already parsed (re-serialised,
+ * so the `Request` stays truthful) or the bytes read off the socket within the limit.
+ */
+async function bodyOf(
+  req: NodeRequest,
+  parsedBody: unknown,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array | undefined; parsed: unknown; overflow?: boolean }> {
+  if (req.readableEnded && parsedBody !== undefined) {
+    // express.raw() / express.text() leave bytes or text; express.json() leaves a value.
+    if (parsedBody instanceof Uint8Array) return { bytes: parsedBody, parsed: undefined };
+    if (typeof parsedBody === "string")
+      return { bytes: encoder.encode(parsedBody), parsed: undefined };
+    const bytes = encoder.encode(JSON.stringify(parsedBody));
+    // The host parser's limit may be looser than the handler's: past it, the handler reads
+    // the bytes instead of the value, and refuses them.
+    return { bytes, parsed: bytes.byteLength > maxBytes ? undefined : parsedBody };
+  }
+  const { bytes, overflow } = await readNodeBody(req, maxBytes);
+  return { bytes, parsed: undefined, overflow };
+}
+
+/**
+ * Serves a Node request with any Fetch handler. The request's signal aborts when the client
+ * goes away before the response finished. Resolves `false` when the request's URL or a
+ * header is one Fetch refuses (the caller answers 400).
+ */
+export async function serveFetch(
+  handler: FetchHandlerLike,
+  req: NodeRequest,
+  res: ServerResponse,
+  options: NodeRequestOptions,
+  principal: Principal | undefined,
+  maxBytes: number,
+): Promise<boolean> {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.once("close", onClose);
+  try {
+    const body = await bodyOf(req, options.parsedBody, maxBytes).catch(() => undefined);
+    if (body === undefined) {
+      res.destroy(); // the client left mid-upload, or its stream broke
+      return true;
+    }
+    const request = buildRequest(req, options, body, controller.signal);
+    if (request === undefined) return false;
+    const response = await handler.fetch(request, {
+      parsedBody: body.parsed,
+      principal,
+      signal: controller.signal,
+      basePath: options.basePath,
+    });
+    // The rest of an oversized upload is not worth reading: close after answering.
+    if (body.overflow) res.shouldKeepAlive = false;
+    await writeResponse(response, res);
+    return true;
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+/** The Fetch request, or `undefined` when Node let through a URL or header Fetch refuses. */
+function buildRequest(
+  req: NodeRequest,
+  options: NodeRequestOptions,
+  body: { bytes: Uint8Array | undefined; parsed: unknown },
+  signal: AbortSignal,
+): Request | undefined {
+  try {
+    const headers = requestHeaders(req);
+    if (body.parsed !== undefined && body.bytes !== undefined) {
+      headers.set("content-length", String(body.bytes.byteLength));
+    }
+    return toRequest({
+      url: options.url ?? requestUrl(req),
+      method: req.method ?? "GET",
+      headers,
+      body: body.bytes,
+      signal,
+    });
+  } catch {
+    return undefined;
+  }
+}

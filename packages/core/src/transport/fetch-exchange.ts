@@ -1,0 +1,68 @@
+import type { Principal } from "../server/call-context.js";
+import { type EventFrames, type HttpInput, type HttpReply, isEventStream } from "./exchange.js";
+import { readBodyText } from "./read-body.js";
+
+/** What an adapter (or any caller) can pass along with a `Request`. */
+export interface FetchContext {
+  /** The body, already parsed by host middleware (e.g. `express.json()`). */
+  parsedBody?: unknown;
+  /** The caller, as authenticated by the host app. */
+  principal?: Principal;
+  /** Aborted when the client goes away; defaults to `request.signal`. */
+  signal?: AbortSignal;
+  /** Where the agent is mounted for this request, overriding the `basePath` option. */
+  basePath?: string;
+}
+
+/** The bindings' view of a Fetch `Request`. */
+export function fetchInput(request: Request, url: URL, context: FetchContext): HttpInput {
+  return {
+    method: request.method,
+    url,
+    header: (name) => request.headers.get(name),
+    headers: () => request.headers,
+    text: (maxBytes) => readBodyText(request, maxBytes),
+    parsedBody: context.parsedBody,
+    principal: context.principal,
+    basePath: context.basePath,
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** An event stream as a byte stream; ends (and releases the events) when `signal` aborts. */
+function byteStream(frames: EventFrames, signal: AbortSignal | undefined): ReadableStream {
+  const onAbort = () => frames.close();
+  return new ReadableStream<Uint8Array>({
+    start() {
+      if (signal?.aborted) frames.close();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    },
+    async pull(controller) {
+      const frame = await frames.next();
+      if (frame !== undefined) {
+        controller.enqueue(encoder.encode(frame));
+        return;
+      }
+      signal?.removeEventListener("abort", onAbort);
+      try {
+        controller.close();
+      } catch {
+        // already cancelled by the consumer
+      }
+    },
+    cancel() {
+      signal?.removeEventListener("abort", onAbort);
+      frames.close();
+    },
+  });
+}
+
+/** A reply as a Fetch `Response`. */
+export function toResponse(reply: HttpReply, signal: AbortSignal | undefined): Response {
+  const { body } = reply;
+  return new Response(isEventStream(body) ? byteStream(body, signal) : body, {
+    status: reply.status,
+    headers: reply.headers,
+  });
+}
