@@ -87,7 +87,12 @@ export class A2AError extends Error {
   readonly transportStatus: number | undefined;
 
   constructor(kind: A2AErrorKind, message: string, options: A2AErrorOptions = {}) {
+    // A protocol error is an answer, not a bug: its stack is never read, and capturing one
+    // is most of the cost of refusing a request.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "A2AError";
     this.kind = kind;
     this.metadata = options.metadata ?? {};

@@ -20,8 +20,7 @@ export function drained(res: ServerResponse): Promise<void> {
 /**
  * Writes a reply to a Node response. A whole body goes out in one write with its
  * `Content-Length`; an event stream frame by frame as each comes, honouring back-pressure
- * and flushing compression middleware after every frame, so each event reaches the client
- * as it happens. Headers the host already set (CORS, cookies) are kept.
+ * and flushing compression middleware, so each event reaches the client as it happens. Headers the host already set (CORS, cookies) are kept.
  */
 export async function writeReply(reply: HttpReply, res: ServerResponse): Promise<void> {
   const { body } = reply;
@@ -36,16 +35,33 @@ async function writeEvents(reply: HttpReply, frames: EventFrames, res: ServerRes
   // A client that leaves stops the events and releases what feeds them.
   const onClose = () => frames.close();
   res.once("close", onClose);
+  // Frames that come within one turn of the event loop (a burst of events) leave in one
+  // write: the socket is corked at the first and uncorked, and compression flushed, after.
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+    (res as Flushable).flush?.();
+  };
   try {
     res.writeHead(reply.status, reply.headers);
     for (let frame = await frames.next(); frame !== undefined; frame = await frames.next()) {
       if (res.destroyed) return;
-      const ok = res.write(frame);
-      (res as Flushable).flush?.();
-      if (!ok) await drained(res);
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
+      if (!res.write(frame)) {
+        uncork();
+        await drained(res);
+      }
     }
+    uncork();
     if (!res.destroyed) res.end();
   } finally {
+    uncork();
     res.off("close", onClose);
     frames.close();
   }

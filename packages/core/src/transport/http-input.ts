@@ -3,6 +3,7 @@ import type { Logger } from "../ports/logger.js";
 import type { A2AServer } from "../server/a2a-server.js";
 import type { CallContext, ProtocolVersion } from "../server/call-context.js";
 import { describe } from "../server/execution/execution.js";
+import { withoutStack } from "../util/without-stack.js";
 import type { AgentExtension } from "../wire/v1/index.js";
 import type { HttpInput, HttpReply } from "./exchange.js";
 import { isJsonMediaType } from "./read-body.js";
@@ -46,7 +47,7 @@ export async function readJsonBody(
   const text = await input.text(maxBodyBytes);
   if (options.optional && text.trim() === "") return undefined;
   try {
-    return JSON.parse(text);
+    return withoutStack(() => JSON.parse(text));
   } catch {
     throw new A2AError("JSON_PARSE", "Invalid JSON payload");
   }
