@@ -1,6 +1,7 @@
 // `npm run bench`: every server under test against every scenario, then bench/RESULTS.md.
 // Settings (environment): BENCH_SECONDS per run (default 5), BENCH_RUNS (3),
-// BENCH_MEMORY_REQUESTS (200000), BENCH_SERVERS (comma-separated ids, default all).
+// BENCH_MEMORY_REQUESTS (200000), BENCH_SERVERS and BENCH_SCENARIOS (comma-separated ids,
+// default all; "memory" names the memory scenario).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const memoryRequests = Number(process.env.BENCH_MEMORY_REQUESTS ?? MEMORY_SCENARIO.requests);
 const only = process.env.BENCH_SERVERS?.split(",");
 const servers = SERVERS.filter((s) => !only || only.includes(s.id));
+const onlyScenarios = process.env.BENCH_SCENARIOS?.split(",");
+const picked = (id) => !onlyScenarios || onlyScenarios.includes(id);
 const CONCURRENCY = [1, 32];
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -61,7 +64,7 @@ async function createTask(url) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const load = [];
-for (const scenario of SCENARIOS) {
+for (const scenario of SCENARIOS.filter((s) => picked(s.id))) {
   const floorBody = await referenceBody(scenario);
   for (const server of servers) {
     const running = await startServer(server, server.a2a ? {} : { BENCH_FLOOR_BODY: floorBody });
@@ -104,7 +107,7 @@ for (const scenario of SCENARIOS) {
 }
 
 const memory = [];
-for (const server of servers) {
+for (const server of picked(MEMORY_SCENARIO.id) ? servers : []) {
   const running = await startServer(
     server,
     server.a2a ? {} : { BENCH_FLOOR_BODY: await referenceBody(MEMORY_SCENARIO) },

@@ -507,8 +507,9 @@ describe.each(targets)("$name: host middleware", (target) => {
       const working = (await stream.nextEvent(1000)) as Json;
       expect(working.result.statusUpdate.status.state).toBe("TASK_STATE_WORKING");
       expect(a2a.stats().subscribers).toBe(1);
-      // The keep-alive interval is running: the leak check below has something to catch.
-      expect(activeTimeouts()).toBeGreaterThan(timersBefore);
+      // No check that the keep-alive interval counts here: timers of the test's own HTTP
+      // client come and go. That closing the stream clears it is pinned in
+      // packages/core/test/event-frames.test.ts; below, nothing may be left over.
       stream.close();
       await until(() => a2a.stats().subscribers === 0, 2000);
 

@@ -1,3 +1,5 @@
+import { pauseStacks, resumeStacks } from "../util/without-stack.js";
+
 /**
  * Every error the server answers with, in binding-neutral form. Transports map it to a
  * JSON-RPC error object or an HTTP status with a `google.rpc.Status` body.
@@ -87,12 +89,10 @@ export class A2AError extends Error {
   readonly transportStatus: number | undefined;
 
   constructor(kind: A2AErrorKind, message: string, options: A2AErrorOptions = {}) {
-    // A protocol error is an answer, not a bug: its stack is never read, and capturing one
-    // is most of the cost of refusing a request.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // A protocol error is an answer, not a bug: its stack is never read.
+    const limit = pauseStacks();
     super(message);
-    Error.stackTraceLimit = limit;
+    resumeStacks(limit);
     this.name = "A2AError";
     this.kind = kind;
     this.metadata = options.metadata ?? {};

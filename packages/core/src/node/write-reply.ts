@@ -32,7 +32,8 @@ export async function writeReply(reply: HttpReply, res: ServerResponse): Promise
 }
 
 async function writeEvents(reply: HttpReply, frames: EventFrames, res: ServerResponse) {
-  // A client that leaves stops the events and releases what feeds them.
+  // A client that leaves stops the events and releases what feeds them (one that left
+  // before the stream opened is found gone at the first frame).
   const onClose = () => frames.close();
   res.once("close", onClose);
   // Frames that come within one turn of the event loop (a burst of events) leave in one
