@@ -1,7 +1,5 @@
 import type { ServerResponse } from "node:http";
-
-/** What compression middleware adds: sends buffered output now. */
-type Flushable = ServerResponse & { flush?: () => void };
+import { drained, type Flushable } from "./write-reply.js";
 
 function copyHeaders(response: Response, res: ServerResponse): void {
   for (const [name, value] of response.headers) {
@@ -15,19 +13,6 @@ function copyHeaders(response: Response, res: ServerResponse): void {
       existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
     res.setHeader("set-cookie", [...before, ...cookies]);
   }
-}
-
-/** Resolves when `res` can take more data, or when the client is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 const LATER = Symbol("later");

@@ -1,3 +1,4 @@
+import { parseTask, taskJson } from "../util/task-json.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
 import { isTerminal } from "../wire/v1/index.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -47,7 +48,7 @@ interface Entry {
 }
 
 function taskOf(entry: Entry): Task {
-  return entry.task ?? (JSON.parse(entry.json!) as Task);
+  return entry.task ?? parseTask(entry.json!);
 }
 
 const DEFAULT_MAX_TASKS = 10_000;
@@ -121,7 +122,7 @@ export class InMemoryTaskStore implements TaskStore {
     this.#entries.set(id, {
       scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
       task: finished ? undefined : task,
-      json: finished ? JSON.stringify(task) : undefined,
+      json: finished ? taskJson(task) : undefined,
       taskId: task.id,
       contextId: task.contextId,
       state: task.status.state,

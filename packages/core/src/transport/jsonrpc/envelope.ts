@@ -1,4 +1,5 @@
 import { A2AError } from "../../errors/a2a-error.js";
+import { resultJson } from "../../util/task-json.js";
 import type { HttpReply } from "../exchange.js";
 
 export type JsonRpcId = string | number | null;
@@ -41,7 +42,8 @@ export function parseEnvelope(body: unknown): JsonRpcRequest {
 
 /** A JSON-RPC success response body. */
 export function resultBody(id: JsonRpcId, result: unknown): string {
-  return JSON.stringify({ jsonrpc: "2.0", id, result });
+  if (result === undefined) return JSON.stringify({ jsonrpc: "2.0", id, result });
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJson(result)}}`;
 }
 
 /** A JSON-RPC error response body, with `google.rpc` details in `error.data`. */

@@ -1,4 +1,5 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
+import { resultJson } from "../../util/task-json.js";
 import type { HttpInput, HttpReply } from "../exchange.js";
 import {
   type BindingDeps,
@@ -62,7 +63,7 @@ function json(result: unknown, contentType: string): HttpReply {
   return {
     status: 200,
     headers: { "content-type": contentType },
-    body: JSON.stringify(result ?? {}),
+    body: resultJson(result ?? {}),
   };
 }
 

@@ -1,0 +1,43 @@
+import type { Task } from "../wire/v1/index.js";
+
+/**
+ * The JSON of tasks already serialised once, by identity. Tasks are immutable values once
+ * saved (see `TaskStore`), so a finished task the store compacts to JSON is not serialised
+ * again for the response that returns it, and a task parsed back from the store answers
+ * `GetTask` with the text it came from.
+ */
+const serialised = new WeakMap<object, string>();
+
+/** `JSON.stringify(task)`, once per task object. */
+export function taskJson(task: Task): string {
+  let json = serialised.get(task);
+  if (json === undefined) {
+    json = JSON.stringify(task);
+    serialised.set(task, json);
+  }
+  return json;
+}
+
+/** A task parsed from `json`, remembered as its serialisation. */
+export function parseTask(json: string): Task {
+  const task = JSON.parse(json) as Task;
+  serialised.set(task, json);
+  return task;
+}
+
+/**
+ * `JSON.stringify(result)` for an operation's result, reusing a known serialisation when the
+ * result is a task or `{ task }` (what `SendMessage` and `GetTask` return).
+ */
+export function resultJson(result: unknown): string {
+  if (typeof result === "object" && result !== null) {
+    const known = serialised.get(result);
+    if (known !== undefined) return known;
+    const { task } = result as { task?: unknown };
+    if (typeof task === "object" && task !== null && Object.keys(result).length === 1) {
+      const json = serialised.get(task);
+      if (json !== undefined) return `{"task":${json}}`;
+    }
+  }
+  return JSON.stringify(result);
+}
