@@ -194,6 +194,31 @@ const JSON_HEADERS = { "Content-Type": "application/json", "A2A-Version": "1.0" 
 
 // ---------------------------------------------------------------------------------------
 
+/**
+ * An agent whose task goes working (after `before`, if any) and waits until `held` opens,
+ * and a raw connection that asked for it as a stream.
+ */
+async function streamWaitingTask(keepAliveMs: number, before?: () => Promise<unknown>) {
+  const held = gate();
+  releases.push(held.open);
+  const { a2a } = makeAgent({
+    keepAliveMs,
+    body: async (_text, task) => {
+      await before?.();
+      await task.working("waiting");
+      await held.promise;
+      await task.complete("done");
+    },
+  });
+  const origin = await listen(toNodeHandler(a2a));
+  const conn = await rawConnection(origin);
+  const body = rpcBody("SendStreamingMessage", { message: userMessage("wait") });
+  await conn.write(
+    requestHead({ ...JSON_HEADERS, "Content-Length": Buffer.byteLength(body) }) + body,
+  );
+  return { a2a, conn, held };
+}
+
 describe("fast path: streams", () => {
   it("holds back on a client that does not read, then delivers every event of a large stream intact and in order", async () => {
     const CHUNKS = 200;
@@ -283,22 +308,7 @@ describe("fast path: streams", () => {
   }, 30_000);
 
   it("sends keep-alive comments on the wire while the task waits, and releases the subscriber when the client leaves", async () => {
-    const held = gate();
-    releases.push(held.open);
-    const { a2a } = makeAgent({
-      keepAliveMs: 50,
-      body: async (_text, task) => {
-        await task.working("waiting");
-        await held.promise;
-        await task.complete("done");
-      },
-    });
-    const origin = await listen(toNodeHandler(a2a));
-    const conn = await rawConnection(origin);
-    const body = rpcBody("SendStreamingMessage", { message: userMessage("wait") });
-    await conn.write(
-      requestHead({ ...JSON_HEADERS, "Content-Length": Buffer.byteLength(body) }) + body,
-    );
+    const { a2a, conn, held } = await streamWaitingTask(50);
     const keepAlivesAfterWorking = () => {
       const working = conn.state.received.indexOf("TASK_STATE_WORKING");
       if (working < 0) return 0;
@@ -318,22 +328,7 @@ describe("fast path: streams", () => {
   });
 
   it("without keep-alives, still releases the subscriber of a client that leaves while nothing happens", async () => {
-    const held = gate();
-    releases.push(held.open);
-    const { a2a } = makeAgent({
-      keepAliveMs: 0,
-      body: async (_text, task) => {
-        await task.working("waiting");
-        await held.promise;
-        await task.complete("done");
-      },
-    });
-    const origin = await listen(toNodeHandler(a2a));
-    const conn = await rawConnection(origin);
-    const body = rpcBody("SendStreamingMessage", { message: userMessage("wait") });
-    await conn.write(
-      requestHead({ ...JSON_HEADERS, "Content-Length": Buffer.byteLength(body) }) + body,
-    );
+    const { a2a, conn } = await streamWaitingTask(0);
     await until(() => conn.state.received.includes("TASK_STATE_WORKING"));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(conn.state.received).not.toContain(": keep-alive\n\n");
@@ -344,23 +339,10 @@ describe("fast path: streams", () => {
     expect(a2a.stats().activeExecutions).toBe(1);
   });
   it("releases the subscriber of a client that left before the stream's first event", async () => {
-    const held = gate();
-    releases.push(held.open);
-    const { a2a } = makeAgent({
-      keepAliveMs: 0,
-      body: async (_text, task) => {
-        // The first event (the task) comes only after the client is gone.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        await task.working("waiting");
-        await held.promise;
-        await task.complete("done");
-      },
-    });
-    const origin = await listen(toNodeHandler(a2a));
-    const conn = await rawConnection(origin);
-    const body = rpcBody("SendStreamingMessage", { message: userMessage("late") });
-    await conn.write(
-      requestHead({ ...JSON_HEADERS, "Content-Length": Buffer.byteLength(body) }) + body,
+    // The first event (the task) comes only after the client is gone.
+    const { a2a, conn } = await streamWaitingTask(
+      0,
+      () => new Promise((resolve) => setTimeout(resolve, 200)),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     conn.destroy();

@@ -29,8 +29,6 @@ interface Body {
   text: (maxBytes: number) => Promise<string>;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * A body host middleware already read: `express.raw()` leaves bytes, `express.text()` text,
  * `express.json()` a value. The host's limit may be looser than the agent's: past the
@@ -43,12 +41,12 @@ function preParsedBody(req: NodeRequest, body: unknown, maxBytes: number): Body 
     size = body.byteLength;
     read = () => decodeUtf8(body);
   } else if (typeof body === "string") {
-    size = encoder.encode(body).byteLength;
+    size = Buffer.byteLength(body);
     read = () => body;
   } else {
     // A parsed value came from exactly Content-Length bytes; a chunked one is measured.
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
-    size = Number.isFinite(declared) ? declared : encoder.encode(JSON.stringify(body)).byteLength;
+    size = Number.isFinite(declared) ? declared : Buffer.byteLength(JSON.stringify(body));
     if (size <= maxBytes) return { parsed: body, text: async () => "" };
   }
   return {

@@ -20,7 +20,8 @@ export function drained(res: ServerResponse): Promise<void> {
 /**
  * Writes a reply to a Node response. A whole body goes out in one write with its
  * `Content-Length`; an event stream frame by frame as each comes, honouring back-pressure
- * and flushing compression middleware, so each event reaches the client as it happens. Headers the host already set (CORS, cookies) are kept.
+ * and flushing compression middleware, so each event reaches the client as it happens.
+ * Headers the host already set (CORS, cookies) are kept.
  */
 export async function writeReply(reply: HttpReply, res: ServerResponse): Promise<void> {
   const { body } = reply;

@@ -63,7 +63,7 @@ function statusTime(task: Task): number {
  * The default `TaskStore`: process memory, bounded in count and in how long finished
  * tasks live, so a long-running server does not grow without end. Unfinished tasks are
  * held by reference (the server treats them as immutable values), so the frequent saves
- * of a running task cost no copy; finished ones are held as JSON, a few hundred bytes each.
+ * of a running task cost no copy; finished ones are held as one JSON string each.
  */
 export class InMemoryTaskStore implements TaskStore {
   readonly maxTasks: number;
