@@ -4,10 +4,8 @@ import type { Principal } from "../server/call-context.js";
 import type { HttpInput, HttpReply } from "../transport/exchange.js";
 import type { FetchContext } from "../transport/fetch-handler.js";
 import { errorBody } from "../transport/jsonrpc/envelope.js";
-import { type BodyOutcome, nodeInput } from "./node-input.js";
+import { serveAgent } from "./serve-agent.js";
 import { serveFetch } from "./serve-fetch.js";
-import { requestUrl } from "./to-request.js";
-import { writeReply } from "./write-reply.js";
 
 /** What the bridge mounts: an agent from `createA2A`, or anything with the same `fetch`. */
 export interface FetchHandlerLike {
@@ -92,45 +90,4 @@ export async function handleNodeRequest(
     (options.onError ?? console.error)(error);
     if (!res.destroyed) sendJson(res, 500, INTERNAL_ERROR_BODY);
   }
-}
-
-/**
- * The fast path: the agent reads `req` directly and its reply is written to `res` as it is.
- * Resolves `false` when the request has no valid URL (the caller answers 400).
- */
-async function serveAgent(
-  handle: (input: HttpInput) => Promise<HttpReply>,
-  req: NodeRequest,
-  res: ServerResponse,
-  options: NodeRequestOptions,
-  principal: Principal | undefined,
-  maxBytes: number,
-): Promise<boolean> {
-  let url: URL;
-  try {
-    url = new URL(options.url ?? requestUrl(req));
-  } catch {
-    return false;
-  }
-  const outcome: BodyOutcome = { overflow: false, broken: false };
-  const input = nodeInput(
-    req,
-    {
-      url,
-      basePath: options.basePath,
-      principal,
-      parsedBody: options.parsedBody,
-      maxBytes,
-    },
-    outcome,
-  );
-  const reply = await handle(input);
-  if (outcome.broken) {
-    res.destroy(); // the client left mid-upload: no one to answer
-    return true;
-  }
-  // The rest of an oversized upload is not worth reading: close after answering.
-  if (outcome.overflow) res.shouldKeepAlive = false;
-  await writeReply(reply, res);
-  return true;
 }

@@ -4,9 +4,9 @@ import { type CardRepresentation, cardReply, representCard } from "../card/card-
 import { A2AError } from "../errors/a2a-error.js";
 import type { ProtocolVersion } from "../server/call-context.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
+import { type BindingDeps, toA2AError } from "./binding-support.js";
 import type { HttpInput, HttpReply } from "./exchange.js";
 import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
-import { type BindingDeps, toA2AError } from "./http-input.js";
 import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
 import { decodeSegments, handleRest } from "./rest/handle-rest.js";

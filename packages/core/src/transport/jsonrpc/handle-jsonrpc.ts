@@ -1,12 +1,12 @@
 import { A2AError } from "../../errors/a2a-error.js";
-import type { HttpInput, HttpReply } from "../exchange.js";
 import {
   type BindingDeps,
   buildCallContext,
   openEventStream,
   readJsonBody,
   toA2AError,
-} from "../http-input.js";
+} from "../binding-support.js";
+import type { HttpInput, HttpReply } from "../exchange.js";
 import { parseParams } from "../validation.js";
 import { negotiateJsonRpcVersion, requestedVersion } from "../version.js";
 import {

@@ -1,13 +1,13 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
 import { resultJson } from "../../util/task-json.js";
-import type { HttpInput, HttpReply } from "../exchange.js";
 import {
   type BindingDeps,
   buildCallContext,
   openEventStream,
   readJsonBody,
   toA2AError,
-} from "../http-input.js";
+} from "../binding-support.js";
+import type { HttpInput, HttpReply } from "../exchange.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
 import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { parseParams } from "../validation.js";
