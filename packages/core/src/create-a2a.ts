@@ -1,14 +1,27 @@
 import { z } from "zod";
 import { DEFAULT_MODES } from "./card/build-card.js";
-import { AgentCardInput } from "./card/card-input.js";
+import { AgentCardInput, SecurityInputSchema } from "./card/card-input.js";
+import { type CardModifier, CardService } from "./card/card-service.js";
+import { type CardSigningOptions, cardSigner } from "./card/card-signing.js";
+import { A2AError } from "./errors/a2a-error.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { TaskStore } from "./ports/task-store.js";
+import {
+  collectSchemes,
+  normalizeSecurity,
+  type Requirement,
+  type SecurityInput,
+  wireSchemes,
+} from "./security/requirement.js";
+import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
+import type { CallContext } from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
 import type { HttpInput, HttpReply } from "./transport/exchange.js";
 import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
+import type { Message } from "./wire/v1/index.js";
 
 /** Options of {@link createA2A}. Only `card` and `executor` are required. */
 export interface A2AOptions {
@@ -39,6 +52,29 @@ export interface A2AOptions {
   clock?: Clock;
   /** Id generator for tasks, contexts, messages and artifacts. Default `crypto.randomUUID`. */
   generateId?: () => string;
+  /**
+   * Who may call the agent: alternatives (OR) of `requireAll(...)` (AND), checked before
+   * every operation and declared on the card from this one definition. Skills add their
+   * own with `security` in `card.skills`. The public card stays public.
+   */
+  security?: SecurityInput;
+  /**
+   * Which skill a message invokes, so that skill's `security` is checked before the agent
+   * runs. Required when skills declare security, unless the agent has a single skill.
+   */
+  skillFor?: (message: Message, call: CallContext) => string | undefined;
+  /** Changes the public card per request (a copy, in the 1.0 shape). */
+  cardModifier?: CardModifier;
+  /**
+   * The extended card for authenticated callers (`GetExtendedAgentCard`): fields that
+   * replace the public card's, e.g. more `skills`. Setting it (or `extendedCardModifier`)
+   * declares `capabilities.extendedAgentCard`.
+   */
+  extendedCard?: Partial<AgentCardInput>;
+  /** Changes the extended card per request, e.g. per principal. */
+  extendedCardModifier?: CardModifier;
+  /** Signs the cards served (JWS over their RFC 8785 form, spec §8.4). */
+  cardSigning?: CardSigningOptions;
 }
 
 /** A mounted-anywhere A2A agent. */
@@ -77,7 +113,53 @@ const Options = z.object({
   maxBodyBytes: z.number().int().positive().optional(),
   keepAliveMs: z.number().int().nonnegative().optional(),
   cardMaxAgeSeconds: z.number().int().nonnegative().optional(),
+  security: SecurityInputSchema.optional(),
+  skillFor: z.function().optional(),
+  cardModifier: z.function().optional(),
+  extendedCard: AgentCardInput.partial().optional(),
+  extendedCardModifier: z.function().optional(),
+  cardSigning: z
+    .object({
+      privateKey: z.custom<CardSigningOptions["privateKey"]>(
+        (key) => typeof key === "object" && key !== null,
+        "must be a CryptoKey or a private JWK",
+      ),
+      alg: z.string().min(1),
+      kid: z.string().min(1),
+      jku: z.url().optional(),
+    })
+    .optional(),
 });
+
+/** The agent's and its skills' requirements, and the check of a message's skill. */
+function securityOf(options: A2AOptions, card: AgentCardInput, logger: Logger) {
+  const agent = normalizeSecurity(options.security);
+  const skills = new Map<string, Requirement[]>();
+  for (const skill of [...card.skills, ...(options.extendedCard?.skills ?? [])]) {
+    skills.set(skill.id, normalizeSecurity(skill.security));
+  }
+  const skillLists = [...skills.values()].filter((list) => list.length > 0);
+  const schemes = collectSchemes([agent, ...skillLists]);
+  const policy = new SecurityPolicy(agent, skillLists.flat(), logger);
+  if (skillLists.length === 0) return { agent, schemes, policy, authorizeMessage: undefined };
+  const only = skills.size === 1 ? [...skills.keys()][0] : undefined;
+  const skillFor = options.skillFor ?? (only !== undefined ? () => only : undefined);
+  if (!skillFor) {
+    throw new TypeError("skills declare security: pass skillFor so it is enforced");
+  }
+  const authorizeMessage = async (message: Message, call: CallContext): Promise<void> => {
+    const id = skillFor(message, call);
+    if (id === undefined) return;
+    const requirements = skills.get(id);
+    if (!requirements) {
+      throw new A2AError("INVALID_PARAMS", `The message asks for an unknown skill: ${id}`, {
+        fieldViolations: [{ field: "message", description: `names no skill of this agent` }],
+      });
+    }
+    if (requirements.length) await call.authorize(requirements);
+  };
+  return { agent, schemes, policy, authorizeMessage };
+}
 
 /**
  * Creates an A2A 1.0 agent server whose entry point is a Fetch handler.
@@ -103,6 +185,22 @@ export function createA2A(options: A2AOptions): A2A {
   }
   const card = parsed.data.card;
   const logger = options.logger ?? consoleLogger;
+  let security: ReturnType<typeof securityOf>;
+  try {
+    security = securityOf(options, card, logger);
+  } catch (error) {
+    throw new TypeError(`createA2A: invalid options: ${(error as Error).message}`);
+  }
+  const bindings = options.bindings ?? ["JSONRPC", "HTTP+JSON"];
+  const cards = new CardService({
+    card,
+    extendedCard: options.extendedCard,
+    bindings,
+    security: { schemes: wireSchemes(security.schemes), requirements: security.agent },
+    cardModifier: options.cardModifier,
+    extendedCardModifier: options.extendedCardModifier,
+    signer: options.cardSigning && cardSigner(options.cardSigning),
+  });
   const executor: AgentExecutorObject =
     typeof options.executor === "function" ? { execute: options.executor } : options.executor;
   const server = new A2AServer({
@@ -113,16 +211,20 @@ export function createA2A(options: A2AOptions): A2A {
     newId: options.generateId ?? (() => crypto.randomUUID()),
     streaming: card.capabilities?.streaming ?? true,
     extendedAgentCard: card.capabilities?.extendedAgentCard ?? false,
+    extendedCard: cards.hasExtendedCard ? (call) => cards.extendedCard(call) : undefined,
+    unauthenticated: () => security.policy.unauthenticated(),
+    authorizeMessage: security.authorizeMessage,
     inputModes: card.defaultInputModes ?? DEFAULT_MODES,
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handler = createFetchHandler({
     server,
     logger,
-    card,
+    cards,
+    security: security.policy,
     basePath: options.basePath ?? "/",
     publicUrl: options.publicUrl,
-    bindings: options.bindings ?? ["JSONRPC", "HTTP+JSON"],
+    bindings,
     maxBodyBytes,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,

@@ -3,7 +3,15 @@
  * @packageDocumentation
  */
 
-export type { AgentCardInput } from "./card/card-input.js";
+export { canonicalCard } from "./card/canonical-card.js";
+export type { AgentCardInput, AgentSkillInput } from "./card/card-input.js";
+export type { CardContext, CardModifier } from "./card/card-service.js";
+export {
+  type CardSigningOptions,
+  type CardVerificationKeys,
+  type VerifiedCardSignature,
+  verifyAgentCard,
+} from "./card/card-signing.js";
 export { type A2A, type A2AOptions, createA2A } from "./create-a2a.js";
 export {
   A2AError,
@@ -26,6 +34,45 @@ export {
   type TaskScope,
   type TaskStore,
 } from "./ports/task-store.js";
+export { type BasicCredentials, parseBasicCredentials } from "./security/credentials.js";
+export {
+  type JwtKeySource,
+  type JwtVerifierOptions,
+  jwtVerifier,
+  scopesOf,
+} from "./security/jwt/jwt-verifier.js";
+export { type OidcVerifierOptions, oidcVerifier } from "./security/jwt/oidc-verifier.js";
+export {
+  type Requirement,
+  requireAll,
+  type SecurityInput,
+} from "./security/requirement.js";
+export {
+  InvalidCredentialError,
+  type SchemeOptions,
+  type ScopedScheme,
+  type SecurityScheme,
+  type Verifier,
+  type VerifyContext,
+} from "./security/scheme.js";
+export {
+  type ApiKeyLocation,
+  type ApiKeySchemeOptions,
+  apiKeyScheme,
+} from "./security/schemes/api-key.js";
+export {
+  type BearerSchemeOptions,
+  basicScheme,
+  bearerScheme,
+  type HttpAuthSchemeOptions,
+  httpAuthScheme,
+} from "./security/schemes/http-auth.js";
+export { mtlsScheme, trustedCertificate } from "./security/schemes/mutual-tls.js";
+export { type OAuth2SchemeOptions, oauth2Scheme } from "./security/schemes/oauth2.js";
+export {
+  type OpenIdConnectSchemeOptions,
+  openIdConnectScheme,
+} from "./security/schemes/open-id-connect.js";
 export type { CallContext, Principal, ProtocolVersion } from "./server/call-context.js";
 export type {
   AgentExecuteFn,
@@ -37,7 +84,12 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
-export type { EventFrames, HttpInput, HttpReply } from "./transport/exchange.js";
+export type {
+  ClientCertificate,
+  EventFrames,
+  HttpInput,
+  HttpReply,
+} from "./transport/exchange.js";
 export {
   type Binding,
   type FetchContext,

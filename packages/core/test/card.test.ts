@@ -142,7 +142,8 @@ describe("agent card", () => {
       streaming: false,
       pushNotifications: false,
       extendedAgentCard: true,
-      extensions: [{ uri: "urn:ext:a", required: false, description: "A" }],
+      // `required` is a plain proto3 bool: at its default it is left out (spec §8.4.1).
+      extensions: [{ uri: "urn:ext:a", description: "A" }],
     });
     expect(card.provider).toEqual({ organization: "Acme", url: "https://acme.example" });
     expect(card.documentationUrl).toBe("https://acme.example/docs");

@@ -26,17 +26,19 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 
 /**
  * The card as an HTTP reply: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
- * when the client already holds this version.
+ * when the client already holds this version. A card made per request (`shared` false)
+ * is cached by the client only, never by a shared cache.
  */
 export function cardReply(
   input: HttpInput,
   card: CardRepresentation,
   maxAgeSeconds: number,
+  shared = true,
 ): HttpReply {
   const headers = {
     "content-type": "application/json",
     etag: card.etag,
-    "cache-control": `public, max-age=${maxAgeSeconds}`,
+    "cache-control": `${shared ? "public" : "private"}, max-age=${maxAgeSeconds}`,
     vary: "A2A-Version",
   };
   if (matchesIfNoneMatch(input.header("if-none-match"), card.etag)) {

@@ -20,7 +20,9 @@ export type A2AErrorKind =
   | "INVALID_AGENT_RESPONSE"
   | "EXTENDED_AGENT_CARD_NOT_CONFIGURED"
   | "EXTENSION_SUPPORT_REQUIRED"
-  | "VERSION_NOT_SUPPORTED";
+  | "VERSION_NOT_SUPPORTED"
+  | "UNAUTHENTICATED"
+  | "PERMISSION_DENIED";
 
 interface KindInfo {
   /** JSON-RPC `error.code`. */
@@ -54,6 +56,10 @@ export const ERROR_KINDS: Readonly<Record<A2AErrorKind, KindInfo>> = {
   },
   EXTENSION_SUPPORT_REQUIRED: { code: -32008, httpStatus: 400, grpcStatus: "FAILED_PRECONDITION" },
   VERSION_NOT_SUPPORTED: { code: -32009, httpStatus: 400, grpcStatus: "FAILED_PRECONDITION" },
+  // The spec leaves these to "JSON-RPC custom error" codes (§3.3.2); both travel with their
+  // HTTP status on every binding, so a client can tell them apart without reading the body.
+  UNAUTHENTICATED: { code: -32030, httpStatus: 401, grpcStatus: "UNAUTHENTICATED" },
+  PERMISSION_DENIED: { code: -32031, httpStatus: 403, grpcStatus: "PERMISSION_DENIED" },
 };
 
 /** `google.rpc.BadRequest.FieldViolation`. */
@@ -72,6 +78,8 @@ export interface A2AErrorOptions {
    * JSON-RPC included, answers with this status instead of its usual one.
    */
   transportStatus?: number;
+  /** Response headers the error needs on every binding (e.g. `www-authenticate`), lowercase. */
+  headers?: Record<string, string>;
 }
 
 /** The domain of `google.rpc.ErrorInfo` for errors defined by the A2A specification. */
@@ -87,6 +95,7 @@ export class A2AError extends Error {
   readonly metadata: Record<string, string>;
   readonly fieldViolations: FieldViolation[] | undefined;
   readonly transportStatus: number | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(kind: A2AErrorKind, message: string, options: A2AErrorOptions = {}) {
     // A protocol error is an answer, not a bug: its stack is never read.
@@ -98,6 +107,7 @@ export class A2AError extends Error {
     this.metadata = options.metadata ?? {};
     this.fieldViolations = options.fieldViolations;
     this.transportStatus = options.transportStatus;
+    this.headers = options.headers;
   }
 
   /** HTTP status for bindings that map errors to statuses (spec §5.4). */

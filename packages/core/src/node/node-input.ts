@@ -2,6 +2,7 @@ import { A2AError } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
 import type { HttpInput } from "../transport/exchange.js";
 import { decodeUtf8, tooLarge } from "../transport/read-body.js";
+import { clientCertificateOf } from "./client-certificate.js";
 import type { NodeRequest } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
 import { requestHeaders } from "./to-request.js";
@@ -111,5 +112,6 @@ export function nodeInput(
     parsedBody: body.parsed,
     principal: parts.principal,
     basePath: parts.basePath,
+    clientCertificate: () => clientCertificateOf(req.socket),
   };
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Principal } from "../server/call-context.js";
+import { clientCertificateOf } from "./client-certificate.js";
 import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
 import { requestHeaders, requestUrl, toRequest } from "./to-request.js";
@@ -61,6 +62,7 @@ export async function serveFetch(
       principal,
       signal: controller.signal,
       basePath: options.basePath,
+      clientCertificate: clientCertificateOf(req.socket),
     });
     // The rest of an oversized upload is not worth reading: close after answering.
     if (body.overflow) res.shouldKeepAlive = false;

@@ -13,6 +13,7 @@ import {
   isInterrupted,
   isTerminal,
   type ListTasksRequest,
+  type Message,
   type SendMessageRequest,
   type SubscribeToTaskRequest,
   type Task,
@@ -44,6 +45,18 @@ export interface ServerConfig {
   streaming: boolean;
   /** Declared `capabilities.extendedAgentCard`. */
   extendedAgentCard: boolean;
+  /**
+   * The extended card for an authenticated call, in the call's wire shape; `undefined` when
+   * none is configured.
+   */
+  extendedCard: ((call: CallContext) => Promise<object>) | undefined;
+  /** The 401 for a call that must be authenticated and is not. */
+  unauthenticated: () => Error;
+  /**
+   * Checks what a message needs beyond the agent's requirements (its skill's), before
+   * anything is created for it; throws the 401/403 otherwise.
+   */
+  authorizeMessage: ((message: Message, call: CallContext) => Promise<void>) | undefined;
   /** Media types the agent accepts (`defaultInputModes`). */
   inputModes: readonly string[];
 }
@@ -213,14 +226,20 @@ export class A2AServer {
     });
   }
 
-  async getExtendedAgentCard(_call: CallContext): Promise<never> {
-    if (!this.#config.extendedAgentCard) {
+  /** The extended card, for authenticated callers only (spec §13.3). */
+  async getExtendedAgentCard(call: CallContext): Promise<object> {
+    const { extendedCard } = this.#config;
+    if (!this.#config.extendedAgentCard && !extendedCard) {
       throw errors.unsupportedOperation("This agent does not provide an extended agent card");
     }
-    throw new A2AError(
-      "EXTENDED_AGENT_CARD_NOT_CONFIGURED",
-      "This agent declares an extended agent card but none is configured",
-    );
+    if (!extendedCard) {
+      throw new A2AError(
+        "EXTENDED_AGENT_CARD_NOT_CONFIGURED",
+        "This agent declares an extended agent card but none is configured",
+      );
+    }
+    if (!call.principal) throw this.#config.unauthenticated();
+    return extendedCard(call);
   }
 
   /** Push notification configs: not supported until push delivery is configured. */
@@ -251,6 +270,7 @@ export class A2AServer {
   /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
   async #prepare(params: SendMessageRequest, call: CallContext): Promise<Execution> {
     const { message } = params;
+    if (this.#config.authorizeMessage) await this.#config.authorizeMessage(message, call);
     if (params.configuration?.taskPushNotificationConfig) throw errors.pushNotSupported();
     assertPartsAccepted(message.parts, this.#config.inputModes);
     const request = {

@@ -1,3 +1,5 @@
+import type { SecurityInput } from "../security/requirement.js";
+
 /** Who is calling. Set by the host's auth middleware (through an adapter) or by a verifier. */
 export interface Principal {
   /** Stable identifier; tasks are owned by it. */
@@ -24,6 +26,14 @@ export interface CallContext {
   readonly headers: Headers;
   /** Extension URIs the client asked for in `A2A-Extensions`. */
   readonly requestedExtensions: readonly string[];
+  /** The agent's URL as this request reached it: the interface URL of the card. */
+  readonly agentUrl: string;
+  /**
+   * Checks more security requirements against this request (same forms as the `security`
+   * option), e.g. before a sensitive step of an agent. Resolves to the principal of the
+   * alternative met; rejects with a 401/403-shaped A2AError otherwise.
+   */
+  authorize(security: SecurityInput): Promise<Principal | undefined>;
 }
 
 /** The store owner of a principal's tasks. */

@@ -1,5 +1,6 @@
 import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
+import type { Authenticated, SecurityPolicy } from "../security/security-policy.js";
 import type { A2AServer } from "../server/a2a-server.js";
 import type { CallContext, ProtocolVersion } from "../server/call-context.js";
 import { describe } from "../server/execution/execution.js";
@@ -17,6 +18,8 @@ export interface BindingDeps {
   keepAliveMs: number;
   /** Extensions the card marks `required`: requests must ask for each. */
   requiredExtensions: readonly AgentExtension[];
+  /** Who may call; checked before a request's body is read. */
+  security: SecurityPolicy;
 }
 
 /** Any failure as an A2AError; anything unexpected is logged and becomes InternalError. */
@@ -65,9 +68,9 @@ function parseExtensions(header: string | null): string[] {
 export function buildCallContext(
   input: HttpInput,
   deps: Pick<BindingDeps, "requiredExtensions">,
-  version: ProtocolVersion,
-  tenant: string,
+  request: { version: ProtocolVersion; tenant: string; agentUrl: string; auth: Authenticated },
 ): CallContext {
+  const { version, tenant, agentUrl, auth } = request;
   const requestedExtensions = parseExtensions(input.header("a2a-extensions"));
   for (const extension of deps.requiredExtensions) {
     if (!requestedExtensions.includes(extension.uri!)) {
@@ -81,7 +84,9 @@ export function buildCallContext(
   return {
     version,
     tenant,
-    principal: input.principal,
+    principal: auth.principal,
+    agentUrl,
+    authorize: auth.authorize,
     // Most agents never read headers: build them only for those that do.
     get headers() {
       return input.headers();

@@ -24,6 +24,29 @@ export interface HttpInput {
   readonly principal?: Principal | undefined;
   /** Where the agent is mounted for this request; default: the agent's `basePath` option. */
   readonly basePath?: string | undefined;
+  /** The TLS client certificate, when the connection has one (read only when asked for). */
+  clientCertificate?(): ClientCertificate | undefined;
+}
+
+/**
+ * A client certificate as the TLS layer presented it, in a runtime-neutral shape. The Node
+ * adapters read it off the TLS socket; a host behind a TLS-terminating proxy can pass one it
+ * trusts through `FetchContext.clientCertificate`.
+ */
+export interface ClientCertificate {
+  /** Whether the TLS layer verified the chain against the server's trusted CAs. */
+  readonly authorized: boolean;
+  /** Subject attributes, e.g. `{ CN: "client-1", O: "Acme" }`. */
+  readonly subject: Readonly<Record<string, string>>;
+  /** Issuer attributes. */
+  readonly issuer: Readonly<Record<string, string>>;
+  /** `subjectAltName` as the TLS layer prints it, e.g. `DNS:a.example, URI:spiffe://...`. */
+  readonly subjectAltName?: string | undefined;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  readonly fingerprint256: string;
+  readonly serialNumber: string;
+  readonly validFrom: string;
+  readonly validTo: string;
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { Principal } from "../server/call-context.js";
-import { type EventFrames, type HttpInput, type HttpReply, isEventStream } from "./exchange.js";
+import {
+  type ClientCertificate,
+  type EventFrames,
+  type HttpInput,
+  type HttpReply,
+  isEventStream,
+} from "./exchange.js";
 import { readBodyText } from "./read-body.js";
 
 /** What an adapter (or any caller) can pass along with a `Request`. */
@@ -12,6 +18,11 @@ export interface FetchContext {
   signal?: AbortSignal;
   /** Where the agent is mounted for this request, overriding the `basePath` option. */
   basePath?: string;
+  /**
+   * The TLS client certificate, for `mtlsScheme`. The Node adapters read it off the socket;
+   * pass it yourself only from a source you trust (e.g. a TLS-terminating proxy).
+   */
+  clientCertificate?: ClientCertificate;
 }
 
 /** The bindings' view of a Fetch `Request`. */
@@ -25,6 +36,7 @@ export function fetchInput(request: Request, url: URL, context: FetchContext): H
     parsedBody: context.parsedBody,
     principal: context.principal,
     basePath: context.basePath,
+    clientCertificate: () => context.clientCertificate,
   };
 }
 

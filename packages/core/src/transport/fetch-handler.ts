@@ -1,9 +1,6 @@
-import { buildCard } from "../card/build-card.js";
-import type { AgentCardInput } from "../card/card-input.js";
-import { type CardRepresentation, cardReply, representCard } from "../card/card-response.js";
+import { cardReply } from "../card/card-response.js";
+import type { CardService } from "../card/card-service.js";
 import { A2AError } from "../errors/a2a-error.js";
-import type { ProtocolVersion } from "../server/call-context.js";
-import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import { type BindingDeps, toA2AError } from "./binding-support.js";
 import type { HttpInput, HttpReply } from "./exchange.js";
 import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
@@ -23,16 +20,13 @@ export type { FetchContext } from "./fetch-exchange.js";
 export type Binding = "JSONRPC" | "HTTP+JSON";
 
 export interface FetchHandlerConfig extends BindingDeps {
-  card: AgentCardInput;
+  cards: CardService;
   /** Served bindings, in the order the card lists them. */
   bindings: readonly Binding[];
   basePath: string;
   publicUrl: string | undefined;
   cardMaxAgeSeconds: number;
 }
-
-/** Cards are cached per public URL; the URL comes from the Host header, so keep few. */
-const MAX_CACHED_CARDS = 32;
 
 /** `/a2a/` -> `/a2a`, `/` -> `` */
 export function normalizeBasePath(path: string): string {
@@ -76,20 +70,6 @@ export interface FetchHandler {
 
 /** Routes a request to the agent card, the JSON-RPC endpoint or an HTTP+JSON route. */
 export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
-  const cards = new Map<string, Promise<CardRepresentation>>();
-
-  const cardFor = (interfaceUrl: string, version: ProtocolVersion): Promise<CardRepresentation> => {
-    const key = `${version} ${interfaceUrl}`;
-    let cached = cards.get(key);
-    if (!cached) {
-      if (cards.size >= MAX_CACHED_CARDS) cards.delete(cards.keys().next().value!);
-      const card = buildCard(config.card, interfaceUrl, config.bindings);
-      cached = representCard(version === "0.3" ? agentCardToV03(card) : card);
-      cards.set(key, cached);
-    }
-    return cached;
-  };
-
   const jsonRpc = config.bindings.includes("JSONRPC");
   const rest = config.bindings.includes("HTTP+JSON");
 
@@ -121,18 +101,27 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
       const path = url.pathname;
       const endpoint = endpointOf(path, base);
       if (endpoint.kind === "none") return notFound(path);
+      const agentUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
       if (endpoint.kind === "card") {
         if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET");
         // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
         const version = negotiateCardVersion(requestedVersion(input));
-        const interfaceUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
-        return cardReply(input, await cardFor(interfaceUrl, version), config.cardMaxAgeSeconds);
+        // The public card stays public: a caller is identified for the modifier, never refused.
+        const context = async () => ({
+          version,
+          tenant: "",
+          principal: await config.security.identify(input),
+          headers: input.headers(),
+        });
+        const { cards } = config;
+        const card = await cards.publicCard(agentUrl, version, context);
+        return cardReply(input, card, config.cardMaxAgeSeconds, !cards.perRequest);
       }
       if (endpoint.kind === "jsonrpc") {
         if (method !== "POST") return methodNotAllowed("POST");
-        return await handleJsonRpc(config, input);
+        return await handleJsonRpc(config, input, agentUrl);
       }
-      return (await handleRest(config, input, endpoint.rel)) ?? notFound(path);
+      return (await handleRest(config, input, endpoint.rel, agentUrl)) ?? notFound(path);
     } catch (error) {
       return statusReply(toA2AError(error, config.logger));
     }

@@ -67,7 +67,7 @@ export function resultReply(id: JsonRpcId, result: unknown): HttpReply {
 export function errorReply(id: JsonRpcId, error: A2AError): HttpReply {
   return {
     status: error.transportStatus ?? 200,
-    headers: { "content-type": "application/json" },
+    headers: { ...error.headers, "content-type": "application/json" },
     body: errorBody(id, error),
   };
 }

@@ -24,9 +24,16 @@ import { METHODS_V03 } from "./methods-v03.js";
 const METHODS = { "1.0": METHODS_V1, "0.3": METHODS_V03 } as const;
 
 /** The JSON-RPC binding on one POST endpoint (spec §9). */
-export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promise<HttpReply> {
+export async function handleJsonRpc(
+  deps: BindingDeps,
+  input: HttpInput,
+  agentUrl: string,
+): Promise<HttpReply> {
   let id: JsonRpcId = null;
   try {
+    // Credentials first: an unauthenticated body is not even read (so its id is unknown).
+    const pending = deps.security.authenticate(input);
+    const auth = pending instanceof Promise ? await pending : pending;
     const body = await readJsonBody(input, deps.maxBodyBytes);
     id = readableId(body);
     const rpc = parseEnvelope(body);
@@ -39,7 +46,7 @@ export async function handleJsonRpc(deps: BindingDeps, input: HttpInput): Promis
     }
     const params = parseParams(method.params, rpc.params);
     const tenant = (params as { tenant?: string }).tenant ?? "";
-    const call = buildCallContext(input, deps, version, tenant);
+    const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
     if (method.kind === "unary") {
       return resultReply(rpc.id, await method.run(deps.server, params, call));
     }

@@ -102,7 +102,8 @@ export const METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, J
   ],
   [
     "agent/getAuthenticatedExtendedCard",
-    via("GetExtendedAgentCard", z.object({}), () => ({}), convert.agentCardToV03),
+    // The card service shapes (and signs) the card for the call's version itself.
+    via("GetExtendedAgentCard", z.object({}), () => ({})),
   ],
 ]);
 

@@ -76,6 +76,7 @@ export async function handleRest(
   deps: BindingDeps,
   input: HttpInput,
   rel: string,
+  agentUrl: string,
 ): Promise<HttpReply | undefined> {
   let contentType = A2A_JSON;
   try {
@@ -106,15 +107,14 @@ export async function handleRest(
       return reply;
     }
     const { match } = routed;
+    // Credentials before the body: an unauthenticated one is never read.
+    const pending = deps.security.authenticate(input);
+    const auth = pending instanceof Promise ? await pending : pending;
     const method = (version === "0.3" ? REST_METHODS_V03 : METHODS_V1).get(match.method);
     if (!method) throw errors.internal();
     const params = parseParams(method.params, await rawParams(match, input, deps));
-    const call = buildCallContext(
-      input,
-      deps,
-      version,
-      (params as { tenant?: string }).tenant ?? "",
-    );
+    const tenant = (params as { tenant?: string }).tenant ?? "";
+    const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
     if (method.kind === "unary") {
       return json(await method.run(deps.server, params, call), contentType);
     }

@@ -28,7 +28,7 @@ export function statusBody(error: A2AError): string {
 export function statusReply(error: A2AError, contentType: string = A2A_JSON): HttpReply {
   return {
     status: error.httpStatus,
-    headers: { "content-type": contentType },
+    headers: { ...error.headers, "content-type": contentType },
     body: statusBody(error),
   };
 }

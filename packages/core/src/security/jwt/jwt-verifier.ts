@@ -1,0 +1,97 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
+import type { Principal } from "../../server/call-context.js";
+import { InvalidCredentialError, type Verifier } from "../scheme.js";
+import { refusalOf } from "./jwt-errors.js";
+
+/** Where a JWT's signing keys come from: exactly one of these. */
+export type JwtKeySource =
+  | {
+      /** A JWKS endpoint; keys are cached and refetched on an unknown `kid` (rotation). */ jwksUrl:
+        | string
+        | URL;
+    }
+  | { /** A fixed JWKS. */ jwks: JSONWebKeySet }
+  | { /** One public key or shared secret (HS*). */ key: CryptoKey | Uint8Array };
+
+/** Options of {@link jwtVerifier}. */
+export type JwtVerifierOptions = JwtKeySource & {
+  /** Accepted `iss` value(s). */
+  issuer: string | string[];
+  /** Accepted `aud` value(s): tokens minted for another service are refused. */
+  audience: string | string[];
+  /** Accepted `alg` values. Default: what the key allows (never `none`). */
+  algorithms?: string[];
+  /** Leeway for `exp`/`nbf`, in seconds. Default 0. */
+  clockToleranceSeconds?: number;
+  /** The caller's id from the payload. Default: `sub`, else `client_id`, else `azp`. */
+  principalId?: (payload: JWTPayload) => string | undefined;
+  /** How long fetched keys are used before a refetch, in ms. Default 10 minutes. */
+  jwksCacheMaxAgeMs?: number;
+  /** The least time between two JWKS fetches, in ms (an unknown `kid` refetches). Default 30 s. */
+  jwksCooldownMs?: number;
+  /** JWKS fetch timeout in ms. Default 5 s. */
+  jwksTimeoutMs?: number;
+};
+
+/** Scopes from `scope` (space-separated, RFC 8693) or `scp` (a list or a string). */
+export function scopesOf(payload: JWTPayload): string[] {
+  const raw = payload.scope ?? payload.scp;
+  if (typeof raw === "string") return raw.split(" ").filter((s) => s !== "");
+  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === "string");
+  return [];
+}
+
+function defaultPrincipalId(payload: JWTPayload): string | undefined {
+  for (const claim of ["sub", "client_id", "azp"]) {
+    const value = payload[claim];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}
+
+function keyGetter(source: JwtVerifierOptions): JWTVerifyGetKey | CryptoKey | Uint8Array {
+  if ("jwksUrl" in source) {
+    return createRemoteJWKSet(new URL(source.jwksUrl), {
+      cacheMaxAge: source.jwksCacheMaxAgeMs ?? 600_000,
+      cooldownDuration: source.jwksCooldownMs ?? 30_000,
+      timeoutDuration: source.jwksTimeoutMs ?? 5_000,
+    });
+  }
+  if ("jwks" in source) return createLocalJWKSet(source.jwks);
+  return source.key;
+}
+
+/**
+ * A verifier of JWT bearer tokens (RFC 7519) with `jose`: signature against the key source,
+ * `exp`/`nbf`, issuer and audience. The principal is the subject, its scopes the token's
+ * `scope`/`scp`, its claims the payload. Refusals say why without echoing the token.
+ */
+export function jwtVerifier(options: JwtVerifierOptions): Verifier<string> {
+  const key = keyGetter(options);
+  const principalId = options.principalId ?? defaultPrincipalId;
+  const verifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: options.algorithms,
+    clockTolerance: options.clockToleranceSeconds ?? 0,
+  };
+  return async (token): Promise<Principal> => {
+    let payload: JWTPayload;
+    try {
+      // jwtVerify is overloaded on the key's kind; both kinds are valid here.
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, verifyOptions));
+    } catch (error) {
+      throw refusalOf(error);
+    }
+    const id = principalId(payload);
+    if (id === undefined) throw new InvalidCredentialError("The token names no subject");
+    return { id, scopes: scopesOf(payload), claims: payload };
+  };
+}
