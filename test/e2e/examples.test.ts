@@ -1,10 +1,16 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { a2aHeaders, type Json, rpcBody, until, userMessage } from "../harness/client.js";
+import { a2aHeaders, type Json, rpcBody, userMessage } from "../harness/client.js";
+import {
+  type Example,
+  exampleDir,
+  groupAlive,
+  type Launched,
+  launch,
+  stop,
+  tsxCli,
+} from "../harness/example-process.js";
 import { openRawStream, type RawStream } from "../harness/raw-stream.js";
 
 /**
@@ -12,19 +18,6 @@ import { openRawStream, type RawStream } from "../harness/raw-stream.js";
  * `npm run example:next` run these same commands in the example's directory), with PORT=0,
  * and the demo agent checked over the URLs it prints.
  */
-interface Example {
-  name: string;
-  dir: string;
-  /** Arguments to `node`, run in `dir`. */
-  args: string[];
-  /** How long the example may take to print its ready message (next builds first). */
-  readyMs: number;
-}
-
-const exampleDir = (name: string) =>
-  fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
-const tsxCli = (dir: string) => createRequire(`${dir}/package.json`).resolve("tsx/cli");
-
 const examples: Example[] = [
   {
     name: "express",
@@ -40,118 +33,6 @@ const examples: Example[] = [
   },
   { name: "next", dir: exampleDir("next"), args: ["start.mjs"], readyMs: 180_000 },
 ];
-
-/** What a started example printed. */
-interface Launched {
-  child: ChildProcess;
-  card: string;
-  endpoint: string;
-  curl: string;
-  output: () => string;
-}
-
-/** Process groups started here, killed on the way out even if a hook never runs. */
-const groups = new Set<number>();
-process.on("exit", () => {
-  for (const pgid of groups) {
-    try {
-      process.kill(-pgid, "SIGKILL");
-    } catch {}
-  }
-});
-
-/** Whether any live (not zombie) process is left in the process group `pgid`. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return false;
-  }
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-  return pids.some((pid) => {
-    try {
-      // After the command's closing parenthesis: state, ppid, pgrp, ...
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return Number(pgrp) === pgid && state !== "Z";
-    } catch {
-      return false;
-    }
-  });
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {}
-}
-
-/** Stops the example and everything it started (next's server, tsx's child). */
-async function stop(child: ChildProcess): Promise<void> {
-  const pgid = child.pid!;
-  killGroup(pgid, "SIGTERM");
-  try {
-    await until(() => !groupAlive(pgid), 10_000);
-  } catch {
-    killGroup(pgid, "SIGKILL");
-    await until(() => !groupAlive(pgid), 5_000);
-  }
-  groups.delete(pgid);
-}
-
-/** The environment of a user's shell, not vitest's. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0" };
-  for (const key of Object.keys(env)) {
-    if (key === "NODE_ENV" || key.startsWith("VITEST")) delete env[key];
-  }
-  return env;
-}
-
-/** Starts an example with PORT=0 and resolves once it has printed its ready message. */
-function launch(example: Example): Promise<Launched> {
-  const child = spawn(process.execPath, example.args, {
-    cwd: example.dir,
-    env: userEnv(),
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  if (child.pid !== undefined) groups.add(child.pid);
-  let output = "";
-  let settled = false;
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void stop(child).finally(() => reject(new Error(`${example.name} ${why}:\n${output}`)));
-    };
-    const timer = setTimeout(
-      () => fail(`printed no ready message in ${example.readyMs} ms`),
-      example.readyMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const card = /^Agent card: (\S+)$/m.exec(output)?.[1];
-      const endpoint = /^Endpoint:\s+(\S+)$/m.exec(output)?.[1];
-      const curl = /^(curl [^\n]+)\n/m.exec(output)?.[1];
-      if (card && endpoint && curl && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve({ child, card, endpoint, curl, output: () => output });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("error", (error) => fail(`did not start: ${error.message}`));
-    child.on("exit", (code, signal) => fail(`exited (${code ?? signal})`));
-  });
-}
 
 /** All the `data:` events of an SSE stream, up to its end. */
 async function allEvents(stream: RawStream, timeoutMs = 5000): Promise<Json[]> {

@@ -27,7 +27,7 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 /**
  * The card as an HTTP reply: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
  * when the client already holds this version. A card made per request (`shared` false)
- * is cached by the client only, never by a shared cache.
+ * is cached by the client only, never by a shared cache, and revalidated on each use.
  */
 export function cardReply(
   input: HttpInput,
@@ -39,7 +39,9 @@ export function cardReply(
     "content-type": "application/json",
     etag: card.etag,
     "cache-control": `${shared ? "public" : "private"}, max-age=${maxAgeSeconds}`,
-    vary: "A2A-Version",
+    // A per-request card may follow any part of the request (credentials, cookies, ...):
+    // a client revalidates it with its ETag rather than reuse it for another request.
+    vary: shared ? "A2A-Version" : "*",
   };
   if (matchesIfNoneMatch(input.header("if-none-match"), card.etag)) {
     return { status: 304, headers, body: null };

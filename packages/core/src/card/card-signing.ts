@@ -30,7 +30,7 @@ export interface CardSigningOptions {
 export type CardSigner = (card: object, version: "1.0" | "0.3") => Promise<AgentCardSignature>;
 
 /** Same payload, same signature: keeps ETags stable for algorithms that sign at random. */
-const MAX_CACHED_SIGNATURES = 32;
+const MAX_CACHED_SIGNATURES = 256;
 
 /** A signer for `options`, producing detached JWS signatures over the JCS form of a card. */
 export function cardSigner(options: CardSigningOptions): CardSigner {
