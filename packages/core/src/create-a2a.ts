@@ -132,10 +132,15 @@ const Options = z.object({
 });
 
 /** The agent's and its skills' requirements, and the check of a message's skill. */
-function securityOf(options: A2AOptions, card: AgentCardInput, logger: Logger) {
+function securityOf(
+  options: A2AOptions,
+  card: AgentCardInput,
+  extendedCard: Partial<AgentCardInput> | undefined,
+  logger: Logger,
+) {
   const agent = normalizeSecurity(options.security);
   const skills = new Map<string, Requirement[]>();
-  for (const skill of [...card.skills, ...(options.extendedCard?.skills ?? [])]) {
+  for (const skill of [...card.skills, ...(extendedCard?.skills ?? [])]) {
     skills.set(skill.id, normalizeSecurity(skill.security));
   }
   const skillLists = [...skills.values()].filter((list) => list.length > 0);
@@ -187,14 +192,14 @@ export function createA2A(options: A2AOptions): A2A {
   const logger = options.logger ?? consoleLogger;
   let security: ReturnType<typeof securityOf>;
   try {
-    security = securityOf(options, card, logger);
+    security = securityOf(options, card, parsed.data.extendedCard, logger);
   } catch (error) {
     throw new TypeError(`createA2A: invalid options: ${(error as Error).message}`);
   }
   const bindings = options.bindings ?? ["JSONRPC", "HTTP+JSON"];
   const cards = new CardService({
     card,
-    extendedCard: options.extendedCard,
+    extendedCard: parsed.data.extendedCard,
     bindings,
     security: { schemes: wireSchemes(security.schemes), requirements: security.agent },
     cardModifier: options.cardModifier,

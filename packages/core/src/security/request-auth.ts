@@ -48,6 +48,7 @@ export class RequestAuth {
     alternatives: for (const requirement of requirements) {
       if (requirement.schemes.length === 0) return this.identify(requirements);
       let principal: Principal | undefined;
+      let short: { scheme: SecurityScheme; missing: string[] } | undefined;
       for (const { scheme, scopes } of requirement.schemes) {
         const outcome = await this.#judge(scheme);
         if (outcome.kind === "refused") {
@@ -59,11 +60,13 @@ export class RequestAuth {
         if (outcome.kind === "missing") continue alternatives;
         const granted = outcome.principal.scopes ?? [];
         const missing = scopes.filter((scope) => !granted.includes(scope));
-        if (missing.length) {
-          denied ??= { scheme, missing };
-          continue alternatives;
-        }
+        if (missing.length) short ??= { scheme, missing };
         principal ??= outcome.principal;
+      }
+      // Every scheme authenticated: only scopes are lacking, which is a 403, not a 401.
+      if (short) {
+        denied ??= short;
+        continue;
       }
       return principal;
     }

@@ -1,3 +1,4 @@
+import { A2AError } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
 import type { Principal } from "../server/call-context.js";
 import type { HttpInput } from "../transport/exchange.js";
@@ -41,11 +42,12 @@ export class SecurityPolicy {
     if (!this.declared) {
       // Nothing to check up front; agent code may still call `authorize`.
       const { principal } = input;
-      const logger = this.#logger;
       return {
         principal,
         authorize: (security) =>
-          new RequestAuth(input, principal, logger).check(normalizeSecurity(security)),
+          new RequestAuth(input, principal, this.#logger)
+            .check(normalizeSecurity(security))
+            .catch(this.#refused),
       };
     }
     return this.#authenticate(input);
@@ -55,13 +57,23 @@ export class SecurityPolicy {
     const auth = new RequestAuth(input, input.principal, this.#logger);
     // Without agent-wide requirements the caller is still identified when it can be, so
     // tasks created through a protected skill are owned by whoever passed its check.
-    const principal = this.#agent.length
-      ? await auth.check(this.#agent)
-      : this.#known.length
-        ? await auth.identify(this.#known)
-        : input.principal;
-    return { principal, authorize: (security) => auth.check(normalizeSecurity(security)) };
+    const principal = await (this.#agent.length
+      ? auth.check(this.#agent)
+      : auth.identify(this.#known)
+    ).catch(this.#refused);
+    return {
+      principal,
+      authorize: (security) => auth.check(normalizeSecurity(security)).catch(this.#refused),
+    };
   }
+
+  /** Logs a refusal, a security event (spec §13.4) whose message carries no credential. */
+  readonly #refused = (error: unknown): never => {
+    if (error instanceof A2AError && error.kind !== "INTERNAL") {
+      this.#logger.info("request refused", { reason: error.kind, message: error.message });
+    }
+    throw error;
+  };
 
   /**
    * The caller if the request authenticates with any declared scheme, without refusing

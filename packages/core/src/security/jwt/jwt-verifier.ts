@@ -56,6 +56,44 @@ function defaultPrincipalId(payload: JWTPayload): string | undefined {
   return undefined;
 }
 
+const HASH_BITS: Readonly<Record<string, string>> = {
+  "SHA-256": "256",
+  "SHA-384": "384",
+  "SHA-512": "512",
+};
+const CURVE_ALG: Readonly<Record<string, string>> = {
+  "P-256": "ES256",
+  "P-384": "ES384",
+  "P-521": "ES512",
+};
+
+/**
+ * The algorithms a fixed key verifies. Without this a token naming another algorithm
+ * (HS256 against an EC key, say) makes jose throw a key-type TypeError, a server error,
+ * where it is the token that is wrong.
+ */
+export function algorithmsOfKey(key: CryptoKey | Uint8Array): string[] | undefined {
+  if (key instanceof Uint8Array) return ["HS256", "HS384", "HS512"];
+  const algorithm = key.algorithm as { name: string; namedCurve?: string; hash?: { name: string } };
+  const bits = algorithm.hash ? HASH_BITS[algorithm.hash.name] : undefined;
+  switch (algorithm.name) {
+    case "ECDSA":
+      return algorithm.namedCurve && CURVE_ALG[algorithm.namedCurve]
+        ? [CURVE_ALG[algorithm.namedCurve]!]
+        : undefined;
+    case "Ed25519":
+      return ["EdDSA", "Ed25519"];
+    case "RSASSA-PKCS1-v1_5":
+      return bits ? [`RS${bits}`] : undefined;
+    case "RSA-PSS":
+      return bits ? [`PS${bits}`] : undefined;
+    case "HMAC":
+      return bits ? [`HS${bits}`] : undefined;
+    default:
+      return undefined;
+  }
+}
+
 function keyGetter(source: JwtVerifierOptions): JWTVerifyGetKey | CryptoKey | Uint8Array {
   if ("jwksUrl" in source) {
     return createRemoteJWKSet(new URL(source.jwksUrl), {
@@ -79,7 +117,7 @@ export function jwtVerifier(options: JwtVerifierOptions): Verifier<string> {
   const verifyOptions = {
     issuer: options.issuer,
     audience: options.audience,
-    algorithms: options.algorithms,
+    algorithms: options.algorithms ?? ("key" in options ? algorithmsOfKey(options.key) : undefined),
     clockTolerance: options.clockToleranceSeconds ?? 0,
   };
   return async (token): Promise<Principal> => {
