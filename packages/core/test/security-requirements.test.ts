@@ -512,6 +512,24 @@ describe("401 and 403 on every binding", () => {
     );
   });
 
+  it("a reason with line breaks or non-ASCII cannot break the challenge header", async () => {
+    const revoking = bearerScheme({
+      name: "revoking",
+      verify: () => {
+        throw new InvalidCredentialError("Révoqué\r\nSet-Cookie: forged=1");
+      },
+    });
+    const harness = agent({ security: [revoking] });
+    const got = await send(harness.a2a, { authorization: "Bearer whatever-token" });
+    expect(expect401(got).message).toBe(
+      "Authentication failed: Révoqué\r\nSet-Cookie: forged=1 (revoking)",
+    );
+    expect(got.headers.get("set-cookie")).toBeNull();
+    expect(got.headers.get("www-authenticate")).toBe(
+      'Bearer realm="a2a", error="invalid_token", error_description="R voqu   Set-Cookie: forged=1"',
+    );
+  });
+
   it("Basic and custom HTTP schemes challenge with their own names", async () => {
     const basic = basicScheme({ name: "basic", verify: () => undefined });
     const custom = httpAuthScheme({ name: "hmac", scheme: "X-HMAC", verify: () => undefined });

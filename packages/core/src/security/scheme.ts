@@ -134,9 +134,12 @@ export function defineScheme<C>(parts: SchemeParts<C>): SecurityScheme {
   return scheme;
 }
 
-/** A quoted-string for an auth-param (RFC 9110 §5.6.4). */
+/**
+ * A quoted-string for an auth-param (RFC 9110 §5.6.4). Anything that is not printable ASCII
+ * becomes a space: a verifier's reason must not break (or forge) response headers.
+ */
 export function quoted(value: string): string {
-  return `"${value.replace(/["\\]/g, "\\$&")}"`;
+  return `"${value.replace(/[^\x20-\x7e]/g, " ").replace(/["\\]/g, "\\$&")}"`;
 }
 
 /** The realm every challenge names. */
