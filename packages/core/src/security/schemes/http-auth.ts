@@ -11,6 +11,7 @@ import {
   type SecurityScheme,
   tokenChallenge,
 } from "../scheme.js";
+import { bearerTokenScheme } from "./bearer-token.js";
 
 /** Options of {@link bearerScheme}. */
 export interface BearerSchemeOptions extends SchemeOptions<string> {
@@ -32,20 +33,12 @@ export interface BearerSchemeOptions extends SchemeOptions<string> {
  * ```
  */
 export function bearerScheme(options: BearerSchemeOptions): SecurityScheme {
-  return defineScheme({
-    name: options.name,
-    declaration: {
-      httpAuthSecurityScheme: {
-        scheme: "Bearer",
-        ...(options.bearerFormat !== undefined && { bearerFormat: options.bearerFormat }),
-        ...(options.description !== undefined && { description: options.description }),
-      },
+  return bearerTokenScheme(options, {
+    httpAuthSecurityScheme: {
+      scheme: "Bearer",
+      ...(options.bearerFormat !== undefined && { bearerFormat: options.bearerFormat }),
+      ...(options.description !== undefined && { description: options.description }),
     },
-    extract: (input) => authorizationCredential(input, "Bearer"),
-    secrets: (token) => [token],
-    verify: options.verify,
-    acceptHostPrincipal: options.acceptHostPrincipal,
-    challenge: (failure) => tokenChallenge("Bearer", failure),
   });
 }
 

@@ -1,12 +1,7 @@
 import type { z } from "zod";
 import type { OAuthFlows } from "../../wire/v1/security.js";
-import { authorizationCredential } from "../credentials.js";
-import {
-  defineScheme,
-  type SchemeOptions,
-  type SecurityScheme,
-  tokenChallenge,
-} from "../scheme.js";
+import type { SchemeOptions, SecurityScheme } from "../scheme.js";
+import { bearerTokenScheme } from "./bearer-token.js";
 
 /** Options of {@link oauth2Scheme}. */
 export interface OAuth2SchemeOptions extends SchemeOptions<string> {
@@ -36,21 +31,13 @@ export interface OAuth2SchemeOptions extends SchemeOptions<string> {
  * ```
  */
 export function oauth2Scheme(options: OAuth2SchemeOptions): SecurityScheme {
-  return defineScheme({
-    name: options.name,
-    declaration: {
-      oauth2SecurityScheme: {
-        flows: options.flows as z.infer<typeof OAuthFlows>,
-        ...(options.oauth2MetadataUrl !== undefined && {
-          oauth2MetadataUrl: options.oauth2MetadataUrl,
-        }),
-        ...(options.description !== undefined && { description: options.description }),
-      },
+  return bearerTokenScheme(options, {
+    oauth2SecurityScheme: {
+      flows: options.flows as z.infer<typeof OAuthFlows>,
+      ...(options.oauth2MetadataUrl !== undefined && {
+        oauth2MetadataUrl: options.oauth2MetadataUrl,
+      }),
+      ...(options.description !== undefined && { description: options.description }),
     },
-    extract: (input) => authorizationCredential(input, "Bearer"),
-    secrets: (token) => [token],
-    verify: options.verify,
-    acceptHostPrincipal: options.acceptHostPrincipal,
-    challenge: (failure) => tokenChallenge("Bearer", failure),
   });
 }

@@ -1,11 +1,6 @@
-import { authorizationCredential } from "../credentials.js";
 import { type OidcVerifierOptions, oidcVerifier } from "../jwt/oidc-verifier.js";
-import {
-  defineScheme,
-  type SchemeOptions,
-  type SecurityScheme,
-  tokenChallenge,
-} from "../scheme.js";
+import type { SchemeOptions, SecurityScheme } from "../scheme.js";
+import { bearerTokenScheme } from "./bearer-token.js";
 
 /** Options of {@link openIdConnectScheme}. */
 export interface OpenIdConnectSchemeOptions
@@ -37,18 +32,14 @@ export function openIdConnectScheme(options: OpenIdConnectSchemeOptions): Securi
     (audience !== undefined
       ? oidcVerifier({ ...options, discoveryUrl: url, audience })
       : undefined);
-  return defineScheme({
-    name: options.name,
-    declaration: {
+  return bearerTokenScheme(
+    options,
+    {
       openIdConnectSecurityScheme: {
         openIdConnectUrl: url,
         ...(options.description !== undefined && { description: options.description }),
       },
     },
-    extract: (input) => authorizationCredential(input, "Bearer"),
-    secrets: (token) => [token],
     verify,
-    acceptHostPrincipal: options.acceptHostPrincipal,
-    challenge: (failure) => tokenChallenge("Bearer", failure),
-  });
+  );
 }
