@@ -784,7 +784,11 @@ describe("extended agent card", () => {
     describe(route.name, () => {
       it("returns the extended card to an authenticated caller, in the call's version", async () => {
         const a2a = protectedAgent();
-        const { card } = await extendedCardVia(route, a2a, bearerHeader("alice-token"));
+        const { response, card } = await extendedCardVia(route, a2a, bearerHeader("alice-token"));
+        if (route.name.startsWith("REST")) {
+          // The caller's own card: no cache keeps it for anyone else (spec §13.3).
+          expect(response.headers.get("cache-control")).toBe("private, no-store");
+        }
         expect(card.name).toBe("Test agent");
         expect(card.description).toBe("The full picture");
         expect(card.skills.map((skill: Json) => skill.id)).toEqual(["echo", "secret"]);

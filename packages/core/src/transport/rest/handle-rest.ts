@@ -15,6 +15,12 @@ import { negotiateRestVersion, requestedVersion } from "../version.js";
 import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
 import { A2A_JSON, PLAIN_JSON, statusBody, statusReply } from "./status-error.js";
 
+/** The extended card's method, as the 1.0 and the 0.3 routes name it. */
+const EXTENDED_CARD_METHODS = new Set([
+  "GetExtendedAgentCard",
+  "agent/getAuthenticatedExtendedCard",
+]);
+
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
 const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
 
@@ -116,7 +122,12 @@ export async function handleRest(
     const tenant = (params as { tenant?: string }).tenant ?? "";
     const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
     if (method.kind === "unary") {
-      return json(await method.run(deps.server, params, call), contentType);
+      const reply = json(await method.run(deps.server, params, call), contentType);
+      // The extended card is the caller's own (spec §13.3): no cache keeps it for anyone else.
+      if (EXTENDED_CARD_METHODS.has(match.method)) {
+        reply.headers["cache-control"] = "private, no-store";
+      }
+      return reply;
     }
     const events = await method.run(deps.server, params, call);
     return await openEventStream(
