@@ -10,7 +10,7 @@ import {
   SignJWT,
   UnsecuredJWT,
 } from "jose";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type A2A,
   bearerScheme,
@@ -630,6 +630,88 @@ describe("jwtVerifier with jwksUrl", () => {
     const captured = captureLogger();
     const harness = verifying(`${broken.origin}/jwks.json`, {}, captured.logger);
     await expectServerFault(harness, captured, await mint(k1));
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Verified tokens remembered
+// ---------------------------------------------------------------------------------------
+
+describe("jwtVerifier remembers verified tokens", () => {
+  let k1: KeyPair;
+  let k3: KeyPair;
+
+  beforeAll(async () => {
+    [k1, k3] = await Promise.all([keyPair("ES256"), keyPair("ES256")]);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A JWKS server with k1, an agent verifying against it, and a way to drop k1 from it. */
+  async function rotatingSetup(extra: Partial<JwtVerifierOptions> = {}) {
+    const server = await jwksServer(jwks(k1));
+    const harness = bearerAgent({
+      jwksUrl: server.url,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksCooldownMs: 0,
+      ...extra,
+    });
+    const dropK1 = async () => {
+      server.state.keys = jwks(k3);
+      // A token of the new key makes the verifier refetch: k1 is gone from then on.
+      expectAccepted(await call(harness.a2a, await mint(k3, { sub: "new" })));
+    };
+    return { harness, dropK1 };
+  }
+
+  it("within maxAgeMs, a token is not verified again; after it, it is", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const { harness, dropK1 } = await rotatingSetup({ verifiedTokenCache: { maxAgeMs: 60_000 } });
+    const token = await mint(k1);
+    expectAccepted(await call(harness.a2a, token));
+    await dropK1();
+    // Remembered: its key is no longer known, yet it is accepted without a new check.
+    expectAccepted(await call(harness.a2a, token));
+    vi.setSystemTime(Date.now() + 61_000);
+    expectRefused(await call(harness.a2a, token), "The token is signed with an unknown key", token);
+  });
+
+  it("with verifiedTokenCache: false, every request is verified", async () => {
+    const { harness, dropK1 } = await rotatingSetup({ verifiedTokenCache: false });
+    const token = await mint(k1);
+    expectAccepted(await call(harness.a2a, token));
+    await dropK1();
+    expectRefused(await call(harness.a2a, token), "The token is signed with an unknown key", token);
+  });
+
+  it("a remembered token still expires at its exp", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const { harness } = await rotatingSetup();
+    const token = await mint(k1, { sub: "alice" }, { exp: now() + 30 });
+    expectAccepted(await call(harness.a2a, token));
+    vi.setSystemTime(Date.now() + 31_000);
+    expectRefused(await call(harness.a2a, token), "The token has expired", token);
+  });
+
+  it("keeps at most maxEntries tokens, forgetting the least recently used", async () => {
+    const { harness, dropK1 } = await rotatingSetup({ verifiedTokenCache: { maxEntries: 1 } });
+    const first = await mint(k1, { sub: "first" });
+    const second = await mint(k1, { sub: "second" });
+    expectAccepted(await call(harness.a2a, first));
+    expectAccepted(await call(harness.a2a, second));
+    await dropK1(); // its own token takes the only place
+    expectRefused(await call(harness.a2a, first), "The token is signed with an unknown key", first);
+    const { harness: roomy, dropK1: dropFromRoomy } = await rotatingSetup({
+      verifiedTokenCache: { maxEntries: 3 },
+    });
+    expectAccepted(await call(roomy.a2a, first));
+    expectAccepted(await call(roomy.a2a, second));
+    await dropFromRoomy();
+    expectAccepted(await call(roomy.a2a, first));
+    expectAccepted(await call(roomy.a2a, second));
   });
 });
 

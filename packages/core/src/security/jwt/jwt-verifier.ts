@@ -9,6 +9,7 @@ import {
 import type { Principal } from "../../server/call-context.js";
 import { InvalidCredentialError, type Verifier } from "../scheme.js";
 import { refusalOf } from "./jwt-errors.js";
+import { type VerifiedTokenCacheOptions, VerifiedTokens } from "./verified-tokens.js";
 
 /** Where a JWT's signing keys come from: exactly one of these. */
 export type JwtKeySource =
@@ -38,6 +39,12 @@ export type JwtVerifierOptions = JwtKeySource & {
   jwksCooldownMs?: number;
   /** JWKS fetch timeout in ms. Default 5 s. */
   jwksTimeoutMs?: number;
+  /**
+   * Remember verified tokens (until their `exp`, at most `maxAgeMs`), so a client sending
+   * the same token again is not verified again. Default `{ maxEntries: 1000, maxAgeMs:
+   * 60_000 }`; `false` verifies every request.
+   */
+  verifiedTokenCache?: VerifiedTokenCacheOptions | false;
 };
 
 /** Scopes from `scope` (space-separated, RFC 8693) or `scp` (a list or a string). */
@@ -114,13 +121,20 @@ function keyGetter(source: JwtVerifierOptions): JWTVerifyGetKey | CryptoKey | Ui
 export function jwtVerifier(options: JwtVerifierOptions): Verifier<string> {
   const key = keyGetter(options);
   const principalId = options.principalId ?? defaultPrincipalId;
+  const leewaySeconds = options.clockToleranceSeconds ?? 0;
+  const verified =
+    options.verifiedTokenCache === false
+      ? undefined
+      : new VerifiedTokens(options.verifiedTokenCache);
   const verifyOptions = {
     issuer: options.issuer,
     audience: options.audience,
     algorithms: options.algorithms ?? ("key" in options ? algorithmsOfKey(options.key) : undefined),
-    clockTolerance: options.clockToleranceSeconds ?? 0,
+    clockTolerance: leewaySeconds,
   };
   return async (token): Promise<Principal> => {
+    const remembered = verified?.get(token);
+    if (remembered) return remembered;
     let payload: JWTPayload;
     try {
       // jwtVerify is overloaded on the key's kind; both kinds are valid here.
@@ -130,6 +144,9 @@ export function jwtVerifier(options: JwtVerifierOptions): Verifier<string> {
     }
     const id = principalId(payload);
     if (id === undefined) throw new InvalidCredentialError("The token names no subject");
-    return { id, scopes: scopesOf(payload), claims: payload };
+    const principal: Principal = { id, scopes: scopesOf(payload), claims: payload };
+    const expiresAt = payload.exp === undefined ? undefined : (payload.exp + leewaySeconds) * 1000;
+    verified?.set(token, principal, expiresAt);
+    return principal;
   };
 }
