@@ -1344,6 +1344,24 @@ describe("a verifier that throws", () => {
     expect401(await send(harness.a2a));
   });
 
+  it("a verifier that returns a principal without an id is a server fault, not anonymous", async () => {
+    const { logger, lines } = captureLogger();
+    const sloppy = apiKeyScheme({
+      name: "sloppy",
+      keyName: "X-API-Key",
+      location: "header",
+      verify: () => ({ scopes: ["all"] }) as unknown as Principal,
+    });
+    const harness = agent({ security: [sloppy], logger });
+    const rest = await sendRest(harness.a2a, { "x-api-key": "any-key-at-all" });
+    expect(rest.status).toBe(500);
+    expect(harness.runs).toHaveLength(0);
+    expect(lines.find(([level]) => level === "error")?.[2]).toEqual({
+      scheme: "sloppy",
+      error: "TypeError: the verifier of sloppy returned no principal id",
+    });
+  });
+
   it("a throwing async verifier is no different, and the public card still answers", async () => {
     const { logger, lines } = captureLogger();
     const broken = apiKeyScheme({

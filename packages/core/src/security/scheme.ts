@@ -122,7 +122,13 @@ export function defineScheme<C>(parts: SchemeParts<C>): SecurityScheme {
       if (credential === undefined) return { kind: "missing" };
       try {
         const principal = await verify(credential, { header: input.header, url: input.url });
-        return principal ? { kind: "accepted", principal } : { kind: "refused", reason: REFUSED };
+        if (principal === undefined || principal === null)
+          return { kind: "refused", reason: REFUSED };
+        // Tasks are owned by the id: a verifier bug must not make callers anonymous.
+        if (typeof principal.id !== "string" || principal.id === "") {
+          throw new TypeError(`the verifier of ${parts.name} returned no principal id`);
+        }
+        return { kind: "accepted", principal };
       } catch (error) {
         if (error instanceof InvalidCredentialError)
           return { kind: "refused", reason: error.message };
