@@ -927,6 +927,13 @@ describe("host principals", () => {
     expect(harness.runs).toHaveLength(0);
   });
 
+  it("a host principal without an id satisfies nothing (401, not an anonymous caller)", async () => {
+    const harness = agent({ security: [sso] });
+    expect401(await send(harness.a2a, {}, host({ id: "" })));
+    expect401(await send(harness.a2a, {}, host({} as Principal)));
+    expect(harness.runs).toHaveLength(0);
+  });
+
   it("a scheme with a verifier ignores the host principal", async () => {
     const harness = agent({ security: [bearer] });
     expect401(await send(harness.a2a, {}, host({ id: "host-user" })));

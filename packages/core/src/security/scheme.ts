@@ -114,7 +114,8 @@ export function defineScheme<C>(parts: SchemeParts<C>): SecurityScheme {
     },
     async authenticate(input, hostPrincipal) {
       const { verify } = parts;
-      if (hostPrincipal && (parts.acceptHostPrincipal ?? !verify)) {
+      // A host principal without an id names nobody: it satisfies nothing (fail closed).
+      if (hostPrincipal?.id && (parts.acceptHostPrincipal ?? !verify)) {
         return { kind: "accepted", principal: hostPrincipal };
       }
       if (!verify) return { kind: "missing" };
