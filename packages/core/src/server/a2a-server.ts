@@ -238,7 +238,7 @@ export class A2AServer {
         "This agent declares an extended agent card but none is configured",
       );
     }
-    if (!call.principal) throw this.#config.unauthenticated();
+    if (!call.principal?.id) throw this.#config.unauthenticated();
     return extendedCard(call);
   }
 
