@@ -829,6 +829,9 @@ describe("extended agent card", () => {
       it("answers 401 to an anonymous caller even when the agent declares no security", async () => {
         const a2a = makeAgent({ executor, extendedCard: { skills: extendedSkills } });
         await expectUnauthenticated(route, await a2a.fetch(route.request({})));
+        // A host principal without an id names nobody.
+        const nameless = await a2a.fetch(route.request({}), { principal: { id: "" } });
+        await expectUnauthenticated(route, nameless);
         // A host principal is an authenticated caller.
         const { card } = await extendedCardVia(route, a2a, {}, { principal: { id: "host" } });
         expect(card.skills.map((skill: Json) => skill.id)).toEqual(["echo", "secret"]);
