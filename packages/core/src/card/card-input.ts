@@ -30,7 +30,6 @@ export const AgentCardInput = AgentCard.pick({
   name: true,
   description: true,
   version: true,
-  skills: true,
   provider: true,
   documentationUrl: true,
   iconUrl: true,

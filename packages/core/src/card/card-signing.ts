@@ -9,6 +9,7 @@ import {
   type JSONWebKeySet,
   type JWK,
 } from "jose";
+import { compact } from "../wire/convert/compact.js";
 import type { AgentCardSignature } from "../wire/v1/index.js";
 import { canonicalCard } from "./canonical-card.js";
 
@@ -38,12 +39,7 @@ export function cardSigner(options: CardSigningOptions): CardSigner {
     "kty" in options.privateKey
       ? (importJWK(options.privateKey, options.alg) as Promise<CryptoKey | Uint8Array>)
       : Promise.resolve(options.privateKey as CryptoKey);
-  const header = {
-    alg: options.alg,
-    typ: "JOSE",
-    kid: options.kid,
-    ...(options.jku !== undefined && { jku: options.jku }),
-  };
+  const header = compact({ alg: options.alg, typ: "JOSE", kid: options.kid, jku: options.jku });
   const cache = new Map<string, Promise<AgentCardSignature>>();
   const sign = async (payload: string): Promise<AgentCardSignature> => {
     const jws = await new FlattenedSign(encoder.encode(payload))

@@ -1,3 +1,4 @@
+import { compact } from "../../wire/convert/compact.js";
 import { cookieValue } from "../credentials.js";
 import { defineScheme, quoted, REALM, type SchemeOptions, type SecurityScheme } from "../scheme.js";
 
@@ -29,11 +30,11 @@ export function apiKeyScheme(options: ApiKeySchemeOptions): SecurityScheme {
   return defineScheme({
     name: options.name,
     declaration: {
-      apiKeySecurityScheme: {
+      apiKeySecurityScheme: compact({
         location,
         name: keyName,
-        ...(options.description !== undefined && { description: options.description }),
-      },
+        description: options.description,
+      }),
     },
     extract(input) {
       const value =

@@ -1,3 +1,4 @@
+import { compact } from "../../wire/convert/compact.js";
 import {
   authorizationCredential,
   type BasicCredentials,
@@ -34,11 +35,11 @@ export interface BearerSchemeOptions extends SchemeOptions<string> {
  */
 export function bearerScheme(options: BearerSchemeOptions): SecurityScheme {
   return bearerTokenScheme(options, {
-    httpAuthSecurityScheme: {
+    httpAuthSecurityScheme: compact({
       scheme: "Bearer",
-      ...(options.bearerFormat !== undefined && { bearerFormat: options.bearerFormat }),
-      ...(options.description !== undefined && { description: options.description }),
-    },
+      bearerFormat: options.bearerFormat,
+      description: options.description,
+    }),
   });
 }
 
@@ -57,11 +58,11 @@ export function httpAuthScheme(options: HttpAuthSchemeOptions): SecurityScheme {
   return defineScheme({
     name: options.name,
     declaration: {
-      httpAuthSecurityScheme: {
+      httpAuthSecurityScheme: compact({
         scheme: options.scheme,
-        ...(options.bearerFormat !== undefined && { bearerFormat: options.bearerFormat }),
-        ...(options.description !== undefined && { description: options.description }),
-      },
+        bearerFormat: options.bearerFormat,
+        description: options.description,
+      }),
     },
     extract: (input) => authorizationCredential(input, options.scheme),
     secrets: (credential) => [credential],
@@ -79,10 +80,10 @@ export function basicScheme(options: SchemeOptions<BasicCredentials>): SecurityS
   return defineScheme<string>({
     name: options.name,
     declaration: {
-      httpAuthSecurityScheme: {
+      httpAuthSecurityScheme: compact({
         scheme: "Basic",
-        ...(options.description !== undefined && { description: options.description }),
-      },
+        description: options.description,
+      }),
     },
     extract: (input) => authorizationCredential(input, "Basic"),
     secrets: (token) => [token, parseBasicCredentials(token)?.password ?? ""],

@@ -1,5 +1,6 @@
 import type { Principal } from "../../server/call-context.js";
 import type { ClientCertificate } from "../../transport/exchange.js";
+import { compact } from "../../wire/convert/compact.js";
 import {
   defineScheme,
   InvalidCredentialError,
@@ -40,9 +41,9 @@ export function mtlsScheme(options: SchemeOptions<ClientCertificate>): SecurityS
   return defineScheme({
     name: options.name,
     declaration: {
-      mtlsSecurityScheme: {
-        ...(options.description !== undefined && { description: options.description }),
-      },
+      mtlsSecurityScheme: compact({
+        description: options.description,
+      }),
     },
     extract: (input) => input.clientCertificate?.(),
     secrets: () => [], // a certificate is not a secret

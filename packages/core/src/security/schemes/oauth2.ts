@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { compact } from "../../wire/convert/compact.js";
 import type { OAuthFlows } from "../../wire/v1/security.js";
 import type { SchemeOptions, SecurityScheme } from "../scheme.js";
 import { bearerTokenScheme } from "./bearer-token.js";
@@ -32,12 +33,10 @@ export interface OAuth2SchemeOptions extends SchemeOptions<string> {
  */
 export function oauth2Scheme(options: OAuth2SchemeOptions): SecurityScheme {
   return bearerTokenScheme(options, {
-    oauth2SecurityScheme: {
+    oauth2SecurityScheme: compact({
       flows: options.flows as z.infer<typeof OAuthFlows>,
-      ...(options.oauth2MetadataUrl !== undefined && {
-        oauth2MetadataUrl: options.oauth2MetadataUrl,
-      }),
-      ...(options.description !== undefined && { description: options.description }),
-    },
+      oauth2MetadataUrl: options.oauth2MetadataUrl,
+      description: options.description,
+    }),
   });
 }

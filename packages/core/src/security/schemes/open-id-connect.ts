@@ -1,3 +1,4 @@
+import { compact } from "../../wire/convert/compact.js";
 import { type OidcVerifierOptions, oidcVerifier } from "../jwt/oidc-verifier.js";
 import type { SchemeOptions, SecurityScheme } from "../scheme.js";
 import { bearerTokenScheme } from "./bearer-token.js";
@@ -35,10 +36,10 @@ export function openIdConnectScheme(options: OpenIdConnectSchemeOptions): Securi
   return bearerTokenScheme(
     options,
     {
-      openIdConnectSecurityScheme: {
+      openIdConnectSecurityScheme: compact({
         openIdConnectUrl: url,
-        ...(options.description !== undefined && { description: options.description }),
-      },
+        description: options.description,
+      }),
     },
     verify,
   );
