@@ -36,31 +36,17 @@ export class SecurityPolicy {
 
   /**
    * Checks the agent's requirements on a request before anything else is done with it.
+   * Without agent-wide requirements the caller is still identified when it can be, so tasks
+   * created through a protected skill are owned by whoever passed its check.
    * @throws A2AError UNAUTHENTICATED (401) or PERMISSION_DENIED (403).
    */
-  authenticate(input: HttpInput): Authenticated | Promise<Authenticated> {
-    if (!this.declared) {
-      // Nothing to check up front; agent code may still call `authorize`.
-      const { principal } = input;
-      return {
-        principal,
-        authorize: (security) =>
-          new RequestAuth(input, principal, this.#logger)
-            .check(normalizeSecurity(security))
-            .catch(this.#refused),
-      };
-    }
-    return this.#authenticate(input);
-  }
-
-  async #authenticate(input: HttpInput): Promise<Authenticated> {
+  async authenticate(input: HttpInput): Promise<Authenticated> {
     const auth = new RequestAuth(input, input.principal, this.#logger);
-    // Without agent-wide requirements the caller is still identified when it can be, so
-    // tasks created through a protected skill are owned by whoever passed its check.
-    const principal = await (this.#agent.length
-      ? auth.check(this.#agent)
-      : auth.identify(this.#known)
-    ).catch(this.#refused);
+    let principal = input.principal;
+    if (this.declared) {
+      const judged = this.#agent.length ? auth.check(this.#agent) : auth.identify(this.#known);
+      principal = await judged.catch(this.#refused);
+    }
     return {
       principal,
       authorize: (security) => auth.check(normalizeSecurity(security)).catch(this.#refused),

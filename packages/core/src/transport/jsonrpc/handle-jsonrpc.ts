@@ -32,8 +32,7 @@ export async function handleJsonRpc(
   let id: JsonRpcId = null;
   try {
     // Credentials first: an unauthenticated body is not even read (so its id is unknown).
-    const pending = deps.security.authenticate(input);
-    const auth = pending instanceof Promise ? await pending : pending;
+    const auth = await deps.security.authenticate(input);
     const body = await readJsonBody(input, deps.maxBodyBytes);
     id = readableId(body);
     const rpc = parseEnvelope(body);

@@ -114,8 +114,7 @@ export async function handleRest(
     }
     const { match } = routed;
     // Credentials before the body: an unauthenticated one is never read.
-    const pending = deps.security.authenticate(input);
-    const auth = pending instanceof Promise ? await pending : pending;
+    const auth = await deps.security.authenticate(input);
     const method = (version === "0.3" ? REST_METHODS_V03 : METHODS_V1).get(match.method);
     if (!method) throw errors.internal();
     const params = parseParams(method.params, await rawParams(match, input, deps));
