@@ -22,6 +22,8 @@ export interface SecureAgentOptions {
   tokenUrl: string;
   /** Where the card's signing key is published (the card's `jku`). */
   cardJwksUrl: string;
+  /** The agent's URL: a signed card names only the URL you declare. */
+  publicUrl: string;
 }
 
 /** The agent, its security declared once: the card says it and every request is checked. */
@@ -78,6 +80,7 @@ export async function createSecureAgent(options: SecureAgentOptions) {
       ...card,
       description: `${card.description} as ${context.principal?.id}`,
     }),
+    publicUrl: options.publicUrl,
     cardSigning: {
       privateKey: cardKey.privateKey,
       alg: "ES256",

@@ -21,6 +21,7 @@ const server = app.listen(Number(process.env.PORT ?? 3000), async () => {
     audience: issuer.audience,
     tokenUrl: `${origin}/auth/token`,
     cardJwksUrl: `${origin}/card-keys.json`,
+    publicUrl: `${origin}/a2a`,
   });
   app.get("/card-keys.json", (_req, res) => {
     res.json(cardJwks);

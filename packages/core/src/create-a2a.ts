@@ -33,8 +33,22 @@ export interface A2AOptions {
   taskStore?: TaskStore;
   /** Path the agent is mounted at, e.g. `/a2a`. Default `/`. Adapters pass it per request. */
   basePath?: string;
-  /** The public URL of the agent in the card, when a proxy changes it. */
+  /**
+   * The agent's public URL, as the card publishes it. Without it the card names the origin
+   * each request was addressed to (its `Host`, or a trusted proxy's `X-Forwarded-*`).
+   */
   publicUrl?: string;
+  /**
+   * Requests come through a proxy you trust: its `X-Forwarded-Host` and `X-Forwarded-Proto`
+   * name the origin clients used. Default `false`. (Express's `trust proxy` and Koa's
+   * `app.proxy` settings are honoured by those adapters without it.)
+   */
+  trustProxy?: boolean;
+  /**
+   * Host names requests may address (port ignored; `.example.com` also allows subdomains).
+   * Others get 400. Default: any valid host.
+   */
+  allowedHosts?: string[];
   /**
    * The bindings to serve, in the order the card lists them (the first is preferred).
    * Default `["JSONRPC", "HTTP+JSON"]`.
@@ -105,6 +119,11 @@ const Options = z.object({
   ]),
   basePath: z.string().optional(),
   publicUrl: z.url().optional(),
+  trustProxy: z.boolean().optional(),
+  allowedHosts: z
+    .array(z.string().regex(/^\.?[A-Za-z0-9_[][A-Za-z0-9_.:\]-]*$/, "must be a host name"))
+    .min(1)
+    .optional(),
   bindings: z
     .array(z.enum(["JSONRPC", "HTTP+JSON"]))
     .min(1)
@@ -188,6 +207,12 @@ export function createA2A(options: A2AOptions): A2A {
       .join("; ");
     throw new TypeError(`createA2A: invalid options: ${details}`);
   }
+  if (options.cardSigning && !options.publicUrl && !options.allowedHosts) {
+    // A signed card naming whatever Host a client sent would be a valid forgery.
+    throw new TypeError(
+      "createA2A: invalid options: cardSigning: set publicUrl (or allowedHosts) so a signed card only names hosts you declared",
+    );
+  }
   const card = parsed.data.card;
   const logger = options.logger ?? consoleLogger;
   let security: ReturnType<typeof securityOf>;
@@ -229,6 +254,10 @@ export function createA2A(options: A2AOptions): A2A {
     security: security.policy,
     basePath: options.basePath ?? "/",
     publicUrl: options.publicUrl,
+    origin: {
+      trustProxy: options.trustProxy ?? false,
+      allowedHosts: options.allowedHosts?.map((host) => host.toLowerCase()),
+    },
     bindings,
     maxBodyBytes,
     keepAliveMs: options.keepAliveMs ?? 15_000,

@@ -89,6 +89,7 @@ export type {
   EventFrames,
   HttpInput,
   HttpReply,
+  RequestOrigin,
 } from "./transport/exchange.js";
 export {
   type Binding,

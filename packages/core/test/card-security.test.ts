@@ -964,7 +964,13 @@ describe("card signing", () => {
   });
 
   const signedAgent = (key: TestKey, overrides: Partial<A2AOptions> = {}) =>
-    makeAgent({ executor, security: [bearer], cardSigning: signing(key), ...overrides });
+    makeAgent({
+      executor,
+      security: [bearer],
+      cardSigning: signing(key),
+      allowedHosts: [new URL(CARD_URL).hostname],
+      ...overrides,
+    });
 
   for (const name of ["ES256 (CryptoKey)", "EdDSA (private JWK)", "RS256 (private JWK)"]) {
     it(`signs the 1.0 card verifiably with ${name}`, async () => {
@@ -1148,6 +1154,7 @@ describe("card signing", () => {
   it("signs every scheme shape and optional field (the served card has no defaults left)", async () => {
     const a2a = allSchemesAgent({
       cardSigning: signing(rsa),
+      publicUrl: "https://agent.example/a2a",
       card: {
         ...allSchemesCard,
         documentationUrl: "",

@@ -57,9 +57,12 @@ interface InputInit {
 function input(init: InputInit): HttpInput & { text: ReturnType<typeof vi.fn> } {
   const headers = new Headers(init.headers);
   const text = vi.fn(init.text ?? (async () => init.body ?? ""));
+  const url = new URL(init.url, ORIGIN);
   return {
     method: init.method ?? "GET",
-    url: new URL(init.url, ORIGIN),
+    path: url.pathname,
+    search: url.search,
+    origin: { protocol: url.protocol.slice(0, -1), host: url.host },
     header: init.header ?? ((name) => headers.get(name)),
     headers: init.allHeaders ?? (() => headers),
     text,
@@ -68,6 +71,8 @@ function input(init: InputInit): HttpInput & { text: ReturnType<typeof vi.fn> } 
     basePath: init.basePath,
   };
 }
+
+const CARD_URL = "https://cards.example/a2a/.well-known/agent-card.json";
 
 const JSON_1_0 = { "content-type": "application/json", "a2a-version": "1.0" };
 
@@ -131,7 +136,7 @@ describe("handle: the agent card", () => {
   it("answers with the card as a whole body, its interfaces at the input's origin", async () => {
     const a2a = agent();
     const get = input({
-      url: "https://cards.example/a2a/.well-known/agent-card.json",
+      url: CARD_URL,
       headers: { "a2a-version": "1.0" },
     });
     const reply = await a2a.handle(get);
@@ -142,7 +147,7 @@ describe("handle: the agent card", () => {
     expect(get.text).not.toHaveBeenCalled();
 
     const head = await a2a.handle(
-      input({ method: "HEAD", url: get.url.href, headers: { "a2a-version": "1.0" } }),
+      input({ method: "HEAD", url: CARD_URL, headers: { "a2a-version": "1.0" } }),
     );
     expect(head.status).toBe(200);
     expect(head.body).toBeNull();
@@ -150,7 +155,7 @@ describe("handle: the agent card", () => {
 
     const again = await a2a.handle(
       input({
-        url: get.url.href,
+        url: CARD_URL,
         headers: { "a2a-version": "1.0", "if-none-match": reply.headers.etag! },
       }),
     );

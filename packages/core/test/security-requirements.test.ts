@@ -717,7 +717,9 @@ describe("API keys in each location", () => {
       const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
       return {
         method: "POST",
-        url: new URL(BASE),
+        path: new URL(BASE).pathname,
+        search: "",
+        origin: { protocol: "http", host: new URL(BASE).host },
         header: (name) => lower.get(name) ?? null,
         headers: () => new Headers([...lower]),
         text: async () =>
@@ -971,7 +973,9 @@ describe("host principals", () => {
     const request = rpcRequest("GetTask", { id: "none" });
     const input = (principal?: Principal): HttpInput => ({
       method: "POST",
-      url: new URL(request.url),
+      path: new URL(request.url).pathname,
+      search: "",
+      origin: { protocol: "http", host: new URL(request.url).host },
       header: (name) => request.headers.get(name),
       headers: () => request.headers,
       text: async () =>

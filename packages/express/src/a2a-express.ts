@@ -1,9 +1,11 @@
-import type { Principal } from "@a2a-mount/core";
+import type { Principal, RequestOrigin } from "@a2a-mount/core";
 import {
+  forwardedOrigin,
   handleNodeRequest,
   type MountableAgent,
   pathnameOf,
   principalFromUser,
+  socketOrigin,
 } from "@a2a-mount/core/node";
 import type { ExpressMiddleware, ExpressRequest } from "./express-types.js";
 
@@ -18,8 +20,15 @@ export interface A2AExpressOptions {
   onError?: (error: unknown) => void;
 }
 
-export function absoluteUrl(req: ExpressRequest): string {
-  return `${req.protocol}://${req.headers.host ?? "localhost"}${req.originalUrl}`;
+/**
+ * The origin the client used, as Express itself reads it: `X-Forwarded-Host` and
+ * `X-Forwarded-Proto` count only when the app's `trust proxy` setting trusts the peer.
+ */
+export function originOf(req: ExpressRequest): RequestOrigin {
+  const trust = req.app?.get?.("trust proxy fn") as
+    | ((address: string | undefined, hop: number) => boolean)
+    | undefined;
+  return trust?.(req.socket.remoteAddress, 0) ? forwardedOrigin(req) : socketOrigin(req);
 }
 
 export function principalOf(options: A2AExpressOptions, req: ExpressRequest) {
@@ -52,7 +61,8 @@ export function a2aExpress(
       return;
     }
     void handleNodeRequest(agent, req, res, {
-      url: absoluteUrl(req),
+      target: req.originalUrl,
+      origin: originOf(req),
       basePath,
       parsedBody: req.body,
       principal: principalOf(options, req),

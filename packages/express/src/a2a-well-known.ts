@@ -1,6 +1,6 @@
 import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
 import { type FetchHandlerLike, handleNodeRequest, pathnameOf } from "@a2a-mount/core/node";
-import { type A2AExpressOptions, absoluteUrl, principalOf } from "./a2a-express.js";
+import { type A2AExpressOptions, originOf, principalOf } from "./a2a-express.js";
 import type { ExpressMiddleware } from "./express-types.js";
 
 /** Options of {@link a2aWellKnown}. */
@@ -30,7 +30,8 @@ export function a2aWellKnown(
       return;
     }
     void handleNodeRequest(agent, req, res, {
-      url: absoluteUrl(req),
+      target: req.originalUrl,
+      origin: originOf(req),
       basePath: options.agentPath,
       principal: principalOf(options, req),
       onError: options.onError,

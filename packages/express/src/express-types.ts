@@ -8,8 +8,8 @@ export interface ExpressRequest extends IncomingMessage {
   originalUrl: string;
   /** The path the router (or app) this middleware sits in is mounted at. */
   baseUrl: string;
-  /** `http` or `https`, honouring the app's `trust proxy` setting. */
-  protocol: string;
+  /** The app, whose compiled `trust proxy fn` says whether to read `X-Forwarded-*`. */
+  app?: { get?(setting: string): unknown };
   /** Set by `express.json()` and friends. */
   body?: unknown;
   /** Set by Passport-style auth middleware. */

@@ -1,10 +1,12 @@
 import type { Principal } from "@a2a-mount/core";
 import {
   type FetchHandlerLike,
+  forwardedOrigin,
   handleNodeRequest,
   type MountableAgent,
   pathnameOf,
   principalFromUser,
+  socketOrigin,
 } from "@a2a-mount/core/node";
 import type { KoaContext, KoaMiddleware } from "./koa-types.js";
 
@@ -41,7 +43,9 @@ export async function serve(
   ctx.respond = false;
   const { getPrincipal } = options;
   await handleNodeRequest(agent, ctx.req, ctx.res, {
-    url: `${ctx.protocol}://${ctx.host}${ctx.originalUrl}`,
+    target: ctx.originalUrl,
+    // As Koa reads it: `X-Forwarded-*` count only with `app.proxy` set.
+    origin: ctx.app?.proxy ? forwardedOrigin(ctx.req) : socketOrigin(ctx.req),
     basePath,
     parsedBody,
     principal: getPrincipal ? () => getPrincipal(ctx) : () => principalFromUser(ctx.state.user),

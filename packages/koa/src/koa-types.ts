@@ -9,10 +9,8 @@ export interface KoaContext {
   res: ServerResponse;
   /** The URL as it arrived, before any mounting rewrote `ctx.url`. */
   originalUrl: string;
-  /** `http` or `https`, honouring `app.proxy`. */
-  protocol: string;
-  /** Host and port, honouring `app.proxy`. */
-  host: string;
+  /** The app; with `proxy` set, `X-Forwarded-Host` and `-Proto` name the origin. */
+  app?: { proxy?: boolean };
   /** Set by koa-mount: where the app running this middleware is mounted. */
   mountPath?: string;
   /** Set by `@koa/bodyparser`. */

@@ -48,31 +48,13 @@ async function basePathOf(url: URL, context: RouteContext | undefined): Promise<
   return `/${segments.slice(0, segments.length - captured).join("/")}`;
 }
 
-const firstValue = (header: string | null) => header?.split(",", 1)[0]?.trim() || undefined;
-
 /**
- * The request with the origin the client used. `next start` builds `request.url` on
- * `localhost` whatever the `Host` header says, which would put `localhost` in the agent
- * card; the host comes from `X-Forwarded-Host` or `Host` instead (the scheme Next already
- * takes from `X-Forwarded-Proto`).
+ * The origin the client used. `next start` builds `request.url` on `localhost` whatever the
+ * `Host` header says, which would put `localhost` in the agent card: the host comes from
+ * `Host` (the agent checks it). `X-Forwarded-Host` counts only with the agent's `trustProxy`.
  */
-function withClientOrigin(request: Request, url: URL): Request {
-  const host = firstValue(request.headers.get("x-forwarded-host")) ?? request.headers.get("host");
-  if (!host || host === url.host) return request;
-  try {
-    const fixed = new URL(`${url.protocol}//${host}${url.pathname}${url.search}`);
-    if (fixed.pathname !== url.pathname) return request; // a host with a path in it: not a host
-    const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    return new Request(fixed, {
-      method: request.method,
-      headers: request.headers,
-      body: hasBody ? request.body : null,
-      signal: request.signal,
-      duplex: "half",
-    } as RequestInit);
-  } catch {
-    return request; // not a valid host: keep Next's URL
-  }
+function originOf(request: Request, url: URL) {
+  return { protocol: url.protocol.slice(0, -1), host: request.headers.get("host") ?? url.host };
 }
 
 /**
@@ -97,10 +79,11 @@ export function a2aNext(agent: FetchAgent, options: A2ANextOptions = {}): A2ANex
     const url = new URL(request.url);
     const basePath = options.basePath ?? (await basePathOf(url, context));
     const principal = await getPrincipal?.(request);
-    return agent.fetch(withClientOrigin(request, url), {
+    return agent.fetch(request, {
       basePath,
       principal,
       signal: request.signal,
+      origin: originOf(request, url),
     });
   };
   return { GET: handler, POST: handler, DELETE: handler };

@@ -24,6 +24,15 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
   return trimmed.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === opaque);
 }
 
+/** How a card may be cached. */
+export interface CardCaching {
+  maxAgeSeconds: number;
+  /** Whether shared caches may keep it: `false` for a card made per request. */
+  shared: boolean;
+  /** Request headers besides `A2A-Version` the card's content follows (lowercase). */
+  vary: readonly string[];
+}
+
 /**
  * The card as an HTTP reply: `ETag`, `Cache-Control: max-age`, and `304 Not Modified`
  * when the client already holds this version. A card made per request (`shared` false)
@@ -32,16 +41,16 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 export function cardReply(
   input: HttpInput,
   card: CardRepresentation,
-  maxAgeSeconds: number,
-  shared = true,
+  caching: CardCaching,
 ): HttpReply {
+  const { shared } = caching;
   const headers = {
     "content-type": "application/json",
     etag: card.etag,
-    "cache-control": `${shared ? "public" : "private"}, max-age=${maxAgeSeconds}`,
+    "cache-control": `${shared ? "public" : "private"}, max-age=${caching.maxAgeSeconds}`,
     // A per-request card may follow any part of the request (credentials, cookies, ...):
     // a client revalidates it with its ETag rather than reuse it for another request.
-    vary: shared ? "A2A-Version" : "*",
+    vary: shared ? ["A2A-Version", ...caching.vary].join(", ") : "*",
   };
   if (matchesIfNoneMatch(input.header("if-none-match"), card.etag)) {
     return { status: 304, headers, body: null };

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { A2AError, errors } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
-import type { HttpInput, HttpReply } from "../transport/exchange.js";
+import type { HttpInput, HttpReply, RequestOrigin } from "../transport/exchange.js";
 import type { FetchContext } from "../transport/fetch-handler.js";
 import { errorBody } from "../transport/jsonrpc/envelope.js";
 import { serveAgent } from "./serve-agent.js";
 import { serveFetch } from "./serve-fetch.js";
+import { splitTarget } from "./to-request.js";
 
 /** What the bridge mounts: an agent from `createA2A`, or anything with the same `fetch`. */
 export interface FetchHandlerLike {
@@ -21,10 +22,12 @@ export interface MountableAgent extends FetchHandlerLike {
   handles(pathname: string, basePath?: string): boolean;
 }
 
-/** The path of a request target (`/a2a/tasks?x=1` -> `/a2a/tasks`), as adapters match it. */
-export function pathnameOf(url: string): string {
-  const query = url.indexOf("?");
-  return query === -1 ? url : url.slice(0, query);
+/**
+ * The path of a request target (`/a2a/tasks?x=1` -> `/a2a/tasks`), as adapters match it and
+ * the agent routes on it.
+ */
+export function pathnameOf(target: string): string {
+  return splitTarget(target).path;
 }
 
 /** A Node request as frameworks leave it: Express adds `originalUrl`, body parsers `body`. */
@@ -32,8 +35,16 @@ export type NodeRequest = IncomingMessage & { originalUrl?: string };
 
 /** Per-request inputs an adapter adds to what the bridge reads off `req`. */
 export interface NodeRequestOptions {
-  /** Absolute URL of the request. Default: from `Host`, the socket and `req.originalUrl`. */
-  url?: string;
+  /**
+   * The request target as it arrived, before any router rewrote it (Koa's `ctx.originalUrl`).
+   * Routing uses its path. Default: `req.originalUrl ?? req.url`.
+   */
+  target?: string;
+  /**
+   * Where the client addressed the request, as the framework's trusted-proxy setting reads
+   * it. Default: the connection's scheme and the `Host` header.
+   */
+  origin?: RequestOrigin;
   /** Where the agent is mounted for this request (e.g. Express's `req.baseUrl`). */
   basePath?: string;
   /** The body as host middleware parsed it, when the stream was consumed. */
@@ -47,12 +58,10 @@ export interface NodeRequestOptions {
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** The JSON-RPC-shaped 500 sent when something fails outside the agent's own error handling. */
-const INTERNAL_ERROR_BODY = errorBody(null, errors.internal());
+const internalErrorBody = () => errorBody(null, errors.internal());
 
-const BAD_REQUEST_BODY = errorBody(
-  null,
-  new A2AError("INVALID_REQUEST", "The request URL or a header is not valid HTTP"),
-);
+const badRequestBody = () =>
+  errorBody(null, new A2AError("INVALID_REQUEST", "The request URL or a header is not valid HTTP"));
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent) {
@@ -85,9 +94,9 @@ export async function handleNodeRequest(
     const served = handle
       ? await serveAgent(handle.bind(handler), req, res, options, principal, maxBytes)
       : await serveFetch(handler, req, res, options, principal, maxBytes);
-    if (!served) sendJson(res, 400, BAD_REQUEST_BODY);
+    if (!served) sendJson(res, 400, badRequestBody());
   } catch (error) {
     (options.onError ?? console.error)(error);
-    if (!res.destroyed) sendJson(res, 500, INTERNAL_ERROR_BODY);
+    if (!res.destroyed) sendJson(res, 500, internalErrorBody());
   }
 }

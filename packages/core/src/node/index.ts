@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Principal } from "../server/call-context.js";
 import { type FetchHandlerLike, handleNodeRequest } from "./handle-node-request.js";
+import { forwardedOrigin } from "./to-request.js";
 
 export {
   type FetchHandlerLike,
@@ -16,11 +17,19 @@ export {
   pathnameOf,
 } from "./handle-node-request.js";
 export { principalFromUser } from "./principal-from-user.js";
+export { forwardedOrigin, socketOrigin } from "./to-request.js";
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
   /** Where the agent is mounted. Default: the agent's own `basePath` option. */
   basePath?: string;
+  /**
+   * Whether requests come through a proxy you trust, whose `X-Forwarded-Host` and
+   * `X-Forwarded-Proto` name the origin clients used. Default `false`: the `Host` header and
+   * the connection decide. (The agent's own `trustProxy` option does the same for every
+   * adapter.)
+   */
+  trustProxy?: boolean;
   /** The caller of a request, as your own authentication established it. */
   getPrincipal?: (req: IncomingMessage) => Principal | undefined | Promise<Principal | undefined>;
   /** Told about failures that became a 500. Default: `console.error`. */
@@ -41,10 +50,11 @@ export function toNodeHandler(
   handler: FetchHandlerLike,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { basePath, getPrincipal, onError } = options;
+  const { basePath, getPrincipal, onError, trustProxy } = options;
   return (req, res) =>
     handleNodeRequest(handler, req, res, {
       basePath,
+      origin: trustProxy ? forwardedOrigin(req) : undefined,
       principal: getPrincipal && (() => getPrincipal(req)),
       onError,
     });

@@ -1,11 +1,11 @@
 import { A2AError } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
-import type { HttpInput } from "../transport/exchange.js";
+import type { HttpInput, RequestOrigin } from "../transport/exchange.js";
 import { decodeUtf8, tooLarge } from "../transport/read-body.js";
 import { clientCertificateOf } from "./client-certificate.js";
 import type { NodeRequest } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
-import { requestHeaders } from "./to-request.js";
+import { requestHeaders, type TargetParts } from "./to-request.js";
 
 /** What reading the body did to the connection, for the bridge to act on after answering. */
 export interface BodyOutcome {
@@ -16,7 +16,8 @@ export interface BodyOutcome {
 }
 
 export interface NodeInputParts {
-  url: URL;
+  target: TargetParts;
+  origin: RequestOrigin;
   basePath: string | undefined;
   principal: Principal | undefined;
   /** What host middleware left in `req.body`. */
@@ -102,7 +103,9 @@ export function nodeInput(
       : socketBody(req, outcome);
   return {
     method: req.method ?? "GET",
-    url: parts.url,
+    path: parts.target.path,
+    search: parts.target.search,
+    origin: parts.origin,
     header: (name) => joined(req.headers[name]),
     headers: () => {
       headers ??= requestHeaders(req);

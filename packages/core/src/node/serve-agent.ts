@@ -3,12 +3,12 @@ import type { Principal } from "../server/call-context.js";
 import type { HttpInput, HttpReply } from "../transport/exchange.js";
 import type { NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
 import { type BodyOutcome, nodeInput } from "./node-input.js";
-import { requestUrl } from "./to-request.js";
+import { socketOrigin, splitTarget } from "./to-request.js";
 import { writeReply } from "./write-reply.js";
 
 /**
  * The fast path: the agent reads `req` directly and its reply is written to `res` as it is.
- * Resolves `false` when the request has no valid URL (the caller answers 400).
+ * Always resolves `true`: the agent itself refuses a request it cannot serve.
  */
 export async function serveAgent(
   handle: (input: HttpInput) => Promise<HttpReply>,
@@ -18,17 +18,12 @@ export async function serveAgent(
   principal: Principal | undefined,
   maxBytes: number,
 ): Promise<boolean> {
-  let url: URL;
-  try {
-    url = new URL(options.url ?? requestUrl(req));
-  } catch {
-    return false;
-  }
   const outcome: BodyOutcome = { overflow: false, broken: false };
   const input = nodeInput(
     req,
     {
-      url,
+      target: splitTarget(options.target ?? req.originalUrl ?? req.url ?? "/"),
+      origin: options.origin ?? socketOrigin(req),
       basePath: options.basePath,
       principal,
       parsedBody: options.parsedBody,

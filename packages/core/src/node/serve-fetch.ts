@@ -1,9 +1,10 @@
 import type { ServerResponse } from "node:http";
 import type { Principal } from "../server/call-context.js";
+import { isValidHost } from "../transport/request-origin.js";
 import { clientCertificateOf } from "./client-certificate.js";
 import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
-import { requestHeaders, requestUrl, toRequest } from "./to-request.js";
+import { requestHeaders, socketOrigin, splitTarget, toRequest } from "./to-request.js";
 import { writeResponse } from "./write-response.js";
 
 const encoder = new TextEncoder();
@@ -63,6 +64,7 @@ export async function serveFetch(
       signal: controller.signal,
       basePath: options.basePath,
       clientCertificate: clientCertificateOf(req.socket),
+      origin: options.origin,
     });
     // The rest of an oversized upload is not worth reading: close after answering.
     if (body.overflow) res.shouldKeepAlive = false;
@@ -73,6 +75,18 @@ export async function serveFetch(
   }
 }
 
+/**
+ * The request's URL from the checked origin and the target's path, or `undefined` when the
+ * host is not a valid `host[:port]`: a `Host` must never be able to change the path.
+ */
+function urlOf(req: NodeRequest, options: NodeRequestOptions): string | undefined {
+  const { protocol, host } = options.origin ?? socketOrigin(req);
+  if (host !== null && !isValidHost(host)) return undefined;
+  const { path, search } = splitTarget(options.target ?? req.originalUrl ?? req.url ?? "/");
+  if (!path.startsWith("/")) return undefined;
+  return `${protocol}://${host ?? "localhost"}${path}${search}`;
+}
+
 /** The Fetch request, or `undefined` when Node let through a URL or header Fetch refuses. */
 function buildRequest(
   req: NodeRequest,
@@ -80,13 +94,15 @@ function buildRequest(
   body: { bytes: Uint8Array | undefined; parsed: unknown },
   signal: AbortSignal,
 ): Request | undefined {
+  const url = urlOf(req, options);
+  if (url === undefined) return undefined;
   try {
     const headers = requestHeaders(req);
     if (body.parsed !== undefined && body.bytes !== undefined) {
       headers.set("content-length", String(body.bytes.byteLength));
     }
     return toRequest({
-      url: options.url ?? requestUrl(req),
+      url,
       method: req.method ?? "GET",
       headers,
       body: body.bytes,

@@ -1,5 +1,5 @@
 import type { Principal } from "../server/call-context.js";
-import type { HttpInput } from "../transport/exchange.js";
+import { type HttpInput, requestUrl } from "../transport/exchange.js";
 import type { SecurityScheme as WireSecurityScheme } from "../wire/v1/index.js";
 
 /**
@@ -122,7 +122,12 @@ export function defineScheme<C>(parts: SchemeParts<C>): SecurityScheme {
       const credential = parts.extract(input);
       if (credential === undefined) return { kind: "missing" };
       try {
-        const principal = await verify(credential, { header: input.header, url: input.url });
+        const principal = await verify(credential, {
+          header: input.header,
+          get url() {
+            return requestUrl(input);
+          },
+        });
         if (principal === undefined || principal === null)
           return { kind: "refused", reason: REFUSED };
         // Tasks are owned by the id: a verifier bug must not make callers anonymous.

@@ -7,8 +7,16 @@ import type { Principal } from "../server/call-context.js";
  */
 export interface HttpInput {
   readonly method: string;
-  /** The absolute request URL: its origin names the agent in the card, its query REST filters. */
-  readonly url: URL;
+  /**
+   * The request path as the host framework matched it: percent-encoded, without the query
+   * (`req.originalUrl`'s path, a Fetch `Request` URL's pathname). Routing reads only this,
+   * never anything taken from `Host`.
+   */
+  readonly path: string;
+  /** The query string with its leading `?`, or `""`. */
+  readonly search: string;
+  /** Where the client addressed the request; the card's URLs name it when no `publicUrl` is set. */
+  readonly origin: RequestOrigin;
   /** A request header by lowercase name (repeated ones joined by ", "), or `null`. */
   header(name: string): string | null;
   /** All request headers, for the call context; only built when something reads them. */
@@ -26,6 +34,20 @@ export interface HttpInput {
   readonly basePath?: string | undefined;
   /** The TLS client certificate, when the connection has one (read only when asked for). */
   clientCertificate?(): ClientCertificate | undefined;
+}
+
+/**
+ * The scheme and authority a request was addressed to, as the adapter read them from sources
+ * it trusts: the connection and `Host`, or a proxy's `X-Forwarded-*` headers when the
+ * operator declared the proxy trusted. The core checks `host` before using it.
+ */
+export interface RequestOrigin {
+  /** `http` or `https`. */
+  readonly protocol: string;
+  /** `host[:port]` as the client sent it, unchecked; `null` when it sent none. */
+  readonly host: string | null;
+  /** Request headers besides `Host` it was read from (e.g. `x-forwarded-host`), for `Vary`. */
+  readonly via?: readonly string[];
 }
 
 /**
@@ -50,7 +72,9 @@ export interface ClientCertificate {
 }
 
 /**
- * An SSE body, pulled one piece at a time so a slow client holds back the producer.
+ * An SSE body, pulled one piece at a time as the client takes it. The agent is never held
+ * back by a slow client: events wait in a queue bounded in bytes, and a client that falls
+ * further behind is sent a final error frame and dropped (it can resubscribe).
  * `next()` resolves to the next text to send, or `undefined` at the end; `close()`
  * releases the event source (the client went away) and ends a pending `next()`.
  */
@@ -71,4 +95,17 @@ export interface HttpReply {
 /** Whether a reply's body is an event stream. */
 export function isEventStream(body: HttpReply["body"]): body is EventFrames {
   return typeof body === "object" && body !== null;
+}
+
+/**
+ * The request's absolute URL, for verifiers that want one. Built by concatenation, so a path
+ * such as `//other.example/` stays a path and never names a host.
+ */
+export function requestUrl(input: HttpInput): URL {
+  const { protocol, host } = input.origin;
+  try {
+    return new URL(`${protocol}://${host ?? "localhost"}${input.path}${input.search}`);
+  } catch {
+    return new URL("http://localhost/");
+  }
 }

@@ -5,6 +5,7 @@ import {
   type HttpInput,
   type HttpReply,
   isEventStream,
+  type RequestOrigin,
 } from "./exchange.js";
 import { readBodyText } from "./read-body.js";
 
@@ -23,13 +24,20 @@ export interface FetchContext {
    * pass it yourself only from a source you trust (e.g. a TLS-terminating proxy).
    */
   clientCertificate?: ClientCertificate;
+  /**
+   * Where the client addressed the request, when the `Request` URL's origin is not it (Next's
+   * `next start` builds request URLs on `localhost`). Default: the URL's origin.
+   */
+  origin?: RequestOrigin;
 }
 
 /** The bindings' view of a Fetch `Request`. */
 export function fetchInput(request: Request, url: URL, context: FetchContext): HttpInput {
   return {
     method: request.method,
-    url,
+    path: url.pathname,
+    search: url.search,
+    origin: context.origin ?? { protocol: url.protocol.slice(0, -1), host: url.host },
     header: (name) => request.headers.get(name),
     headers: () => request.headers,
     text: (maxBytes) => readBodyText(request, maxBytes),

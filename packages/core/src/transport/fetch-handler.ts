@@ -2,10 +2,11 @@ import { cardReply } from "../card/card-response.js";
 import type { CardService } from "../card/card-service.js";
 import { A2AError } from "../errors/a2a-error.js";
 import { type BindingDeps, toA2AError } from "./binding-support.js";
-import type { HttpInput, HttpReply } from "./exchange.js";
+import type { HttpInput, HttpReply, RequestOrigin } from "./exchange.js";
 import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
 import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
+import { checkedOrigin, type OriginPolicy, originUrl } from "./request-origin.js";
 import { decodeSegments, handleRest } from "./rest/handle-rest.js";
 import { isRestPath } from "./rest/routes.js";
 import { statusReply } from "./rest/status-error.js";
@@ -25,6 +26,8 @@ export interface FetchHandlerConfig extends BindingDeps {
   bindings: readonly Binding[];
   basePath: string;
   publicUrl: string | undefined;
+  /** Which origins requests may name, and whether a proxy's `X-Forwarded-*` count. */
+  origin: OriginPolicy;
   cardMaxAgeSeconds: number;
 }
 
@@ -96,12 +99,19 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
 
   const handle = async (input: HttpInput): Promise<HttpReply> => {
     try {
-      const { url, method } = input;
+      const { path, method } = input;
       const base = normalizeBasePath(input.basePath ?? config.basePath);
-      const path = url.pathname;
       const endpoint = endpointOf(path, base);
       if (endpoint.kind === "none") return notFound(path);
-      const agentUrl = config.publicUrl ?? `${url.origin}${base || "/"}`;
+      // Checked on every request, so a bad Host is refused whatever the request asks for.
+      let origin: RequestOrigin;
+      try {
+        origin = checkedOrigin(input, config.origin);
+      } catch (error) {
+        const refusal = toA2AError(error, config.logger);
+        return endpoint.kind === "jsonrpc" ? errorReply(null, refusal) : statusReply(refusal);
+      }
+      const agentUrl = config.publicUrl ?? `${originUrl(origin)}${base || "/"}`;
       if (endpoint.kind === "card") {
         if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET");
         // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
@@ -115,7 +125,13 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
         });
         const { cards } = config;
         const card = await cards.publicCard(agentUrl, version, context);
-        return cardReply(input, card, config.cardMaxAgeSeconds, !cards.perRequest);
+        // The card names the origin: headers it was read from are part of the response's key.
+        const vary = config.publicUrl === undefined ? (origin.via ?? []) : [];
+        return cardReply(input, card, {
+          maxAgeSeconds: config.cardMaxAgeSeconds,
+          shared: !cards.perRequest,
+          vary,
+        });
       }
       if (endpoint.kind === "jsonrpc") {
         if (method !== "POST") return methodNotAllowed("POST");

@@ -7,14 +7,14 @@ export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = ["1.0", "0.3"];
 
 /** The requested version: the `A2A-Version` header, else the `A2A-Version` query parameter. */
 export function requestedVersion(input: HttpInput): string | undefined {
-  const raw = input.header("a2a-version") ?? queryVersion(input.url);
+  const raw = input.header("a2a-version") ?? queryVersion(input.search);
   const trimmed = raw?.trim();
   return trimmed ? trimmed : undefined;
 }
 
 /** The `A2A-Version` query parameter; most requests have no query, so skip parsing one. */
-function queryVersion(url: URL): string | null {
-  return url.search === "" ? null : url.searchParams.get("A2A-Version");
+function queryVersion(search: string): string | null {
+  return search === "" ? null : new URLSearchParams(search).get("A2A-Version");
 }
 
 function unsupported(requested: string): A2AError {

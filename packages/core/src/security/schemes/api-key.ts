@@ -41,7 +41,7 @@ export function apiKeyScheme(options: ApiKeySchemeOptions): SecurityScheme {
         location === "header"
           ? input.header(headerName)
           : location === "query"
-            ? input.url.searchParams.get(keyName)
+            ? new URLSearchParams(input.search).get(keyName)
             : cookieValue(input, keyName);
       return value === null || value === undefined || value.trim() === ""
         ? undefined

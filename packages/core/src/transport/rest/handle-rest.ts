@@ -24,9 +24,9 @@ const EXTENDED_CARD_METHODS = new Set([
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
 const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
 
-function queryParams(url: URL): Record<string, unknown> {
+function queryParams(search: string): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  for (const [key, value] of url.searchParams) {
+  for (const [key, value] of new URLSearchParams(search)) {
     if (key in params) continue; // first value wins; no repeated fields here
     params[key] =
       BOOLEAN_QUERY.has(key) && (value === "true" || value === "false") ? value === "true" : value;
@@ -57,7 +57,7 @@ async function rawParams(match: RouteMatch, input: HttpInput, deps: BindingDeps)
     }
   }
   const params: Record<string, unknown> = {
-    ...(match.body === "none" ? queryParams(input.url) : {}),
+    ...(match.body === "none" ? queryParams(input.search) : {}),
     ...(body as Record<string, unknown> | undefined),
     ...match.pathParams,
   };
