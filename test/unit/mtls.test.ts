@@ -420,7 +420,11 @@ describe.each(servers)("mTLS through $name", ({ listener }) => {
 
   it("a verify that pins a fingerprint accepts that self-signed certificate, and only it", async () => {
     expectServed(await send(urls.pinned, intruder), "intruder");
-    expect(agents.pinned.seen.at(-1)).toEqual({ id: "intruder", claims: { pinned: true } });
+    expect(agents.pinned.seen.at(-1)).toEqual({
+      id: "intruder",
+      claims: { pinned: true },
+      scheme: "pinned",
+    });
     const refused = expect401(await send(urls.pinned, client));
     expect(refused.error.message).toContain("The credential was not accepted (pinned)");
     expect401(await send(urls.pinned, undefined));

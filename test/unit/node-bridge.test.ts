@@ -83,6 +83,23 @@ describe("node bridge: failures outside the agent", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("stamps each 500 with the time it was sent, not the time the module loaded", async () => {
+    const origin = await serve(
+      { fetch: () => Promise.reject(new Error("boom")) },
+      { onError: () => {} },
+    );
+    const timestamps: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const before = Date.now();
+      const body = await (await fetch(origin)).json();
+      const stamped = Date.parse(body.error.data[0].metadata.timestamp);
+      expect(stamped).toBeGreaterThanOrEqual(before);
+      timestamps.push(stamped);
+    }
+    expect(timestamps[1]).toBeGreaterThan(timestamps[0]!);
+  });
+
   it("turns a rejecting handler into a JSON-RPC 500", async () => {
     const seen: unknown[] = [];
     const origin = await serve(

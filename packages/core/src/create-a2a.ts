@@ -17,11 +17,14 @@ import {
 } from "./security/requirement.js";
 import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
-import type { CallContext } from "./server/call-context.js";
+import { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
 import type { HttpInput, HttpReply } from "./transport/exchange.js";
 import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
 import type { Message } from "./wire/v1/index.js";
+
+/** Default of `maxJsonDepth`: deeper than any real message, shallow enough for every parser. */
+const DEFAULT_MAX_JSON_DEPTH = 64;
 
 /** Options of {@link createA2A}. Only `card` and `executor` are required. */
 export interface A2AOptions {
@@ -56,12 +59,26 @@ export interface A2AOptions {
   bindings?: Binding[];
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Deepest nesting of arrays and objects in a request body. Default 64. */
+  maxJsonDepth?: number;
+  /**
+   * Bytes of tasks one `ListTasks` page may hold: a page that would hold more ends early,
+   * with a `nextPageToken`. Default 1 MiB. A single larger task still fills a page alone.
+   */
+  maxListBytes?: number;
   /** Interval of SSE keep-alive comments in ms; 0 disables. Default 15 000. */
   keepAliveMs?: number;
   /** `Cache-Control: max-age` of the agent card in seconds. Default 300. */
   cardMaxAgeSeconds?: number;
   /** Where errors the client is not told about go. Default: console (warn and error). */
   logger?: Logger;
+  /**
+   * Who owns the tasks a caller creates (and so who may read, continue and cancel them).
+   * Default {@link defaultTaskOwner}: the principal's id within the scheme that
+   * authenticated it (or the host app's auth), so equal ids from different schemes never
+   * share tasks. Return the same string for principals that are one identity on purpose.
+   */
+  taskOwner?: TaskOwner;
   /** Time source, for tests. */
   clock?: Clock;
   /** Id generator for tasks, contexts, messages and artifacts. Default `crypto.randomUUID`. */
@@ -130,6 +147,8 @@ const Options = z.object({
     .refine((list) => new Set(list).size === list.length, "must not repeat a binding")
     .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
+  maxJsonDepth: z.number().int().min(8).max(1000).optional(),
+  maxListBytes: z.number().int().positive().optional(),
   keepAliveMs: z.number().int().nonnegative().optional(),
   cardMaxAgeSeconds: z.number().int().nonnegative().optional(),
   security: SecurityInputSchema.optional(),
@@ -137,6 +156,7 @@ const Options = z.object({
   cardModifier: z.function().optional(),
   extendedCard: AgentCardInput.partial().optional(),
   extendedCardModifier: z.function().optional(),
+  taskOwner: z.function().optional(),
   cardSigning: z
     .object({
       privateKey: z.custom<CardSigningOptions["privateKey"]>(
@@ -245,6 +265,8 @@ export function createA2A(options: A2AOptions): A2A {
     unauthenticated: () => security.policy.unauthenticated(),
     authorizeMessage: security.authorizeMessage,
     inputModes: card.defaultInputModes ?? DEFAULT_MODES,
+    maxListBytes: options.maxListBytes ?? 1024 * 1024,
+    taskOwner: options.taskOwner ?? defaultTaskOwner,
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handler = createFetchHandler({
@@ -260,6 +282,7 @@ export function createA2A(options: A2AOptions): A2A {
     },
     bindings,
     maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,
     requiredExtensions: (card.capabilities?.extensions ?? []).filter((e) => e.required),

@@ -33,6 +33,8 @@ export {
   type TaskListQuery,
   type TaskScope,
   type TaskStore,
+  TaskStoreFullError,
+  type TaskStoreLimit,
 } from "./ports/task-store.js";
 export { type BasicCredentials, parseBasicCredentials } from "./security/credentials.js";
 export {
@@ -73,7 +75,13 @@ export {
   type OpenIdConnectSchemeOptions,
   openIdConnectScheme,
 } from "./security/schemes/open-id-connect.js";
-export type { CallContext, Principal, ProtocolVersion } from "./server/call-context.js";
+export {
+  type CallContext,
+  defaultTaskOwner,
+  type Principal,
+  type ProtocolVersion,
+  type TaskOwner,
+} from "./server/call-context.js";
 export type {
   AgentExecuteFn,
   AgentExecutor,

@@ -585,7 +585,8 @@ describe("cardModifier", () => {
       "cookie-client",
       "host-user",
     ]);
-    expect(seen[0]!.ctx.principal).toEqual(PRINCIPALS["alice-token"]);
+    // The principal is the verifier's, tagged with the scheme that authenticated it.
+    expect(seen[0]!.ctx.principal).toEqual({ ...PRINCIPALS["alice-token"], scheme: "bearer" });
   });
 
   it("never fails the public card on a bad credential: the caller is just anonymous", async () => {

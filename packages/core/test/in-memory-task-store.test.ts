@@ -8,6 +8,7 @@ import {
   type TaskListQuery,
   type TaskScope,
   type TaskState,
+  TaskStoreFullError,
 } from "../src/index.js";
 
 const T0 = Date.parse("2025-01-01T00:00:00.000Z");
@@ -71,7 +72,7 @@ describe("InMemoryTaskStore: keys and scoping", () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     const task = makeTask("a");
     await store.save(key("a"), task);
-    expect(await store.get(key("a"))).toBe(task);
+    expect(await store.get(key("a"))).toEqual(task);
     expect(await store.get(key("b"))).toBeUndefined();
     expect(store.size).toBe(1);
   });
@@ -81,7 +82,7 @@ describe("InMemoryTaskStore: keys and scoping", () => {
     await store.save(key("a"), makeTask("a", "TASK_STATE_SUBMITTED"));
     const updated = makeTask("a", "TASK_STATE_WORKING", T0 + 1);
     await store.save(key("a"), updated);
-    expect(await store.get(key("a"))).toBe(updated);
+    expect(await store.get(key("a"))).toEqual(updated);
     expect(store.size).toBe(1);
     expect(await listIds(store)).toEqual(["a"]);
   });
@@ -98,10 +99,10 @@ describe("InMemoryTaskStore: keys and scoping", () => {
     for (const [i, scope] of scopes.entries()) await store.save(key("same", scope), tasks[i]!);
     expect(store.size).toBe(4);
     for (const [i, scope] of scopes.entries()) {
-      expect(await store.get(key("same", scope))).toBe(tasks[i]);
+      expect(await store.get(key("same", scope))).toEqual(tasks[i]);
       const page = await store.list(scope, query());
       expect(page.tasks).toHaveLength(1);
-      expect(page.tasks[0]).toBe(tasks[i]);
+      expect(page.tasks[0]).toEqual(tasks[i]);
       expect(page.totalSize).toBe(1);
     }
   });
@@ -171,16 +172,41 @@ describe("InMemoryTaskStore: finished task TTL", () => {
     expect(await listIds(store)).toEqual(["live"]);
   });
 
-  it.each(NON_TERMINAL)("never expires a %s task by TTL", async (state) => {
+  it.each(NON_TERMINAL)(
+    "keeps a %s task for unfinishedTaskTtlMs after its last update, not finishedTaskTtlMs",
+    async (state) => {
+      const clock = fakeClock();
+      const store = new InMemoryTaskStore({
+        clock,
+        finishedTaskTtlMs: 1000,
+        unfinishedTaskTtlMs: 100_000,
+      });
+      const task = makeTask("open", state);
+      await store.save(key("open"), task);
+      clock.t = T0 + 60_000;
+      // Another update restarts its TTL.
+      await store.save(key("open"), task);
+      clock.t = T0 + 150_000;
+      // A write sweeps expired tasks too; the open task must survive it.
+      await store.save(key("other"), makeTask("other", "TASK_STATE_WORKING", T0 + 150_000));
+      expect(await store.get(key("open"))).toEqual(task);
+      expect(await listIds(store)).toEqual(["other", "open"]);
+      clock.t = T0 + 160_001;
+      expect(await listIds(store)).toEqual(["other"]);
+      expect(await store.get(key("open"))).toBeUndefined();
+    },
+  );
+
+  it("keeps an unfinished task for 24 hours after its last update by default", async () => {
     const clock = fakeClock();
-    const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
-    const task = makeTask("open", state);
-    await store.save(key("open"), task);
-    clock.t = T0 + 1_000_000;
-    // A write sweeps expired tasks too; the open task must survive it.
-    await store.save(key("other"), makeTask("other", "TASK_STATE_WORKING", T0 + 1_000_000));
-    expect(await store.get(key("open"))).toBe(task);
-    expect(await listIds(store)).toEqual(["other", "open"]);
+    const store = new InMemoryTaskStore({ clock });
+    expect(store.unfinishedTaskTtlMs).toBe(86_400_000);
+    await store.save(key("a"), makeTask("a", "TASK_STATE_INPUT_REQUIRED"));
+    clock.t = T0 + 86_400_000 - 1;
+    expect(await store.get(key("a"))).toBeDefined();
+    clock.t = T0 + 86_400_000 + 1;
+    expect(await store.get(key("a"))).toBeUndefined();
+    expect(store.bytes).toBe(0);
   });
 
   it("counts the TTL from when the task became terminal, not from its creation", async () => {
@@ -271,76 +297,77 @@ describe("InMemoryTaskStore: maxTasks", () => {
     expect(await store.get(key("a"))).toBeDefined();
   });
 
-  it("evicts the least recently updated unfinished task when none is finished", async () => {
+  it("never evicts an unfinished task: a save that needs its room is refused and changes nothing", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 3 });
     await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_INPUT_REQUIRED"));
     await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
-    // Updating "a" makes "b" the least recently updated task.
-    await store.save(key("a"), makeTask("a", "TASK_STATE_INPUT_REQUIRED"));
+    const refused = store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    await expect(refused).rejects.toBeInstanceOf(TaskStoreFullError);
+    await expect(refused).rejects.toMatchObject({ limit: "maxTasks" });
+    expect((await listIds(store)).sort()).toEqual(["a", "b", "c"]);
+    // Updating a held task needs no more room, so it goes through.
+    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
+    // And now that one is finished, it makes room for the next.
     await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
-    expect(store.size).toBe(3);
-    expect(await store.get(key("b"))).toBeUndefined();
-    expect(await store.get(key("a"))).toBeDefined();
-    expect(await store.get(key("c"))).toBeDefined();
-    expect(await store.get(key("d"))).toBeDefined();
-    await store.save(key("e"), makeTask("e", "TASK_STATE_SUBMITTED"));
-    expect(store.size).toBe(3);
-    expect(await store.get(key("c"))).toBeUndefined();
-    expect((await listIds(store)).sort()).toEqual(["a", "d", "e"]);
+    expect((await listIds(store)).sort()).toEqual(["b", "c", "d"]);
   });
 
   it("counts tasks of every scope against the one limit", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
     await store.save(key("x", { tenant: "t1", owner: "" }), makeTask("x"));
     await store.save(key("x", { tenant: "t2", owner: "" }), makeTask("x"));
-    await store.save(key("x", { tenant: "t3", owner: "" }), makeTask("x"));
+    await expect(
+      store.save(key("x", { tenant: "t3", owner: "" }), makeTask("x")),
+    ).rejects.toBeInstanceOf(TaskStoreFullError);
     expect(store.size).toBe(2);
-    expect(await store.get(key("x", { tenant: "t1", owner: "" }))).toBeUndefined();
+    expect(await store.get(key("x", { tenant: "t1", owner: "" }))).toBeDefined();
   });
 
-  it("never holds more than maxTasks (10 000 saves, maxTasks 100)", async () => {
+  it("never holds more than maxTasks, and keeps every unfinished task (10 000 saves, maxTasks 100)", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, maxTasks: 100 });
     expect(store.maxTasks).toBe(100);
     let largest = 0;
+    const open: string[] = [];
+    let refused = 0;
     for (let i = 0; i < 10_000; i++) {
       clock.t = T0 + i;
-      const state: TaskState = i % 3 === 0 ? "TASK_STATE_COMPLETED" : "TASK_STATE_WORKING";
-      await store.save(key(`task-${i}`), makeTask(`task-${i}`, state, T0 + i));
+      // One task in 50 stays open; the rest finish.
+      const state: TaskState = i % 50 === 0 ? "TASK_STATE_WORKING" : "TASK_STATE_COMPLETED";
+      try {
+        await store.save(key(`task-${i}`), makeTask(`task-${i}`, state, T0 + i));
+        if (state === "TASK_STATE_WORKING") open.push(`task-${i}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TaskStoreFullError);
+        refused++;
+      }
       largest = Math.max(largest, store.size);
     }
     expect(largest).toBe(100);
-    expect(store.size).toBe(100);
-    const page = await store.list(SCOPE, query({ pageSize: 100 }));
-    expect(page.totalSize).toBe(100);
-    expect(page.tasks).toHaveLength(100);
-    // Unfinished tasks outrank finished ones, except the task just saved (task-9999, finished),
-    // which is never its own victim: it plus the 99 newest open tasks remain.
-    const open = Array.from({ length: 10_000 }, (_, i) => i)
-      .filter((i) => i % 3 !== 0)
-      .slice(-99)
-      .map((i) => `task-${i}`)
-      .reverse();
-    expect(page.tasks.map((task) => task.id)).toEqual(["task-9999", ...open]);
+    // The 100th open task (task-4950) fills the store; from then on, every save is refused.
+    expect(open).toHaveLength(100);
+    expect(refused).toBe(10_000 - 4951);
+    const ids = await listIds(store);
+    expect(ids.sort()).toEqual([...open].sort());
   });
 
-  it("never evicts the task it has just saved, even when it is the only finished one", async () => {
+  it("a save that moves a held task on never evicts that task", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
     await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
-    await store.save(key("c"), makeTask("c", "TASK_STATE_COMPLETED"));
-    expect(store.size).toBe(2);
-    expect(await store.get(key("c"))).toBeDefined();
-    expect(await store.get(key("a"))).toBeUndefined();
-    // With a finished task to spare, the next save evicts it rather than an open one.
-    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
-    expect(await store.get(key("c"))).toBeUndefined();
-    expect((await listIds(store)).sort()).toEqual(["b", "d"]);
+    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
+    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED", T0, { metadata: { x: 1 } }));
+    expect((await listIds(store)).sort()).toEqual(["a", "b"]);
+    // With a finished task to spare, a new save evicts it rather than an open one.
+    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    expect((await listIds(store)).sort()).toEqual(["a", "c"]);
   });
 
-  it("defaults maxTasks to 10 000", () => {
-    expect(new InMemoryTaskStore().maxTasks).toBe(10_000);
+  it("defaults: 256 MiB in all, 64 MiB per owner, 100 000 tasks", () => {
+    const store = new InMemoryTaskStore();
+    expect(store.maxBytes).toBe(256 * 1024 * 1024);
+    expect(store.maxBytesPerOwner).toBe(64 * 1024 * 1024);
+    expect(store.maxTasks).toBe(100_000);
   });
 });
 
@@ -571,15 +598,18 @@ describe("InMemoryTaskStore: list", () => {
 });
 
 describe("InMemoryTaskStore: stored values", () => {
-  it("returns an unfinished task by reference and never mutates it", async () => {
+  it("keeps an unfinished task as a value too, and never mutates what it was given", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
     const task = makeTask("a", "TASK_STATE_WORKING", T0, {
       history: [{ messageId: "m1", role: "ROLE_USER", parts: [{ text: "hi" }] }],
     });
     const snapshot = structuredClone(task);
     await store.save(key("a"), task);
-    expect(await store.get(key("a"))).toBe(task);
-    expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toBe(task);
+    const read = (await store.get(key("a")))!;
+    expect(read).toEqual(snapshot);
+    read.history!.push({ messageId: "m2", role: "ROLE_AGENT", parts: [{ text: "later" }] });
+    expect(await store.get(key("a"))).toEqual(snapshot);
+    expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toEqual(snapshot);
     expect(task).toEqual(snapshot);
   });
 
@@ -622,9 +652,198 @@ describe("InMemoryTaskStore: stored values", () => {
     await store.save(key("c"), c);
     const page = await store.list(SCOPE, query());
     expect(page.tasks).toHaveLength(2);
-    expect(page.tasks[0]).toBe(c);
-    expect(page.tasks[1]).toBe(b);
+    expect(page.tasks[0]).toEqual(c);
+    expect(page.tasks[1]).toEqual(b);
     clock.t = T0 + 10_000;
-    expect(await store.get(key("b"))).toBe(b);
+    expect(await store.get(key("b"))).toEqual(b);
+  });
+});
+
+describe("InMemoryTaskStore: byte budgets and fairness", () => {
+  const alice: TaskScope = { tenant: "", owner: "alice" };
+  const bob: TaskScope = { tenant: "", owner: "bob" };
+  /** A task of about `size` bytes of JSON. */
+  const sized = (id: string, state: TaskState, size: number, time = T0) =>
+    makeTask(id, state, time, { metadata: { pad: "x".repeat(size) } });
+
+  it("one owner's traffic never evicts another's unfinished tasks (maxTasks 5)", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 5 });
+    for (const id of ["a1", "a2"]) {
+      await store.save(key(id, alice), makeTask(id, "TASK_STATE_INPUT_REQUIRED"));
+    }
+    let refused = 0;
+    for (let i = 0; i < 5; i++) {
+      await store
+        .save(key(`b${i}`, bob), makeTask(`b${i}`, "TASK_STATE_INPUT_REQUIRED"))
+        .catch((error) => {
+          expect(error).toBeInstanceOf(TaskStoreFullError);
+          refused++;
+        });
+    }
+    expect(refused).toBe(2);
+    expect(await listIds(store, {}, alice)).toEqual(["a2", "a1"]);
+  });
+
+  it("holds an owner to maxBytesPerOwner, evicting its own finished tasks first", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
+    await store.save(key("b-done", bob), sized("b-done", "TASK_STATE_COMPLETED", 3000));
+    await store.save(key("a-done", alice), sized("a-done", "TASK_STATE_COMPLETED", 4000));
+    await store.save(key("a-open", alice), sized("a-open", "TASK_STATE_WORKING", 4000));
+    expect(store.bytesOf("alice")).toBeGreaterThan(8000);
+    // Alice's next task needs room: her own finished task goes, Bob's stays.
+    await store.save(key("a-new", alice), sized("a-new", "TASK_STATE_WORKING", 4000));
+    expect((await listIds(store, {}, alice)).sort()).toEqual(["a-new", "a-open"]);
+    expect(await listIds(store, {}, bob)).toEqual(["b-done"]);
+    // Now only unfinished tasks of hers are left: refused, with nothing changed.
+    const before = store.bytes;
+    const refused = store.save(key("a-more", alice), sized("a-more", "TASK_STATE_WORKING", 4000));
+    await expect(refused).rejects.toMatchObject({ limit: "maxBytesPerOwner" });
+    expect(store.bytes).toBe(before);
+    expect((await listIds(store, {}, alice)).sort()).toEqual(["a-new", "a-open"]);
+    // Bob has his own budget.
+    await store.save(key("b-open", bob), sized("b-open", "TASK_STATE_WORKING", 4000));
+    expect((await listIds(store, {}, bob)).sort()).toEqual(["b-done", "b-open"]);
+  });
+
+  it("counts an owner across tenants: a tenant in the path buys no extra budget", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
+    await store.save(
+      key("x", { tenant: "t1", owner: "eve" }),
+      sized("x", "TASK_STATE_WORKING", 4000),
+    );
+    await store.save(
+      key("x", { tenant: "t2", owner: "eve" }),
+      sized("x", "TASK_STATE_WORKING", 4000),
+    );
+    await expect(
+      store.save(key("x", { tenant: "t3", owner: "eve" }), sized("x", "TASK_STATE_WORKING", 4000)),
+    ).rejects.toMatchObject({ limit: "maxBytesPerOwner" });
+  });
+
+  it("makes room in maxBytes from the largest owner's finished tasks, oldest first", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({ clock, maxBytes: 20_000 });
+    await store.save(key("b1", bob), sized("b1", "TASK_STATE_COMPLETED", 3000));
+    clock.t += 1;
+    await store.save(key("b2", bob), sized("b2", "TASK_STATE_COMPLETED", 3000));
+    clock.t += 1;
+    await store.save(key("b3", bob), sized("b3", "TASK_STATE_COMPLETED", 3000));
+    await store.save(
+      key("c1", { tenant: "", owner: "carol" }),
+      sized("c1", "TASK_STATE_COMPLETED", 3000),
+    );
+    await store.save(key("a1", alice), sized("a1", "TASK_STATE_WORKING", 5000));
+    // Alice has no finished task; Bob holds the most, so his oldest finished task goes.
+    await store.save(key("a2", alice), sized("a2", "TASK_STATE_WORKING", 3000));
+    expect((await listIds(store, {}, bob)).sort()).toEqual(["b2", "b3"]);
+    expect(await listIds(store, {}, { tenant: "", owner: "carol" })).toEqual(["c1"]);
+    expect(store.bytes).toBeLessThanOrEqual(20_000);
+  });
+
+  it("refuses what no finished task can make room for, and lets a task finish all the same", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytes: 10_000 });
+    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 4000));
+    await store.save(key("b", bob), sized("b", "TASK_STATE_WORKING", 4000));
+    await expect(
+      store.save(key("c", bob), sized("c", "TASK_STATE_WORKING", 4000)),
+    ).rejects.toMatchObject({ limit: "maxBytes" });
+    await expect(
+      store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 9000)),
+    ).rejects.toMatchObject({ limit: "maxBytes" });
+    // Reaching a terminal state may pass the budget by a little, so no task is stuck open.
+    await store.save(key("a", alice), sized("a", "TASK_STATE_FAILED", 5000));
+    expect((await store.get(key("a", alice)))?.status.state).toBe("TASK_STATE_FAILED");
+    expect(store.bytes).toBeLessThan(10_000 + 64 * 1024);
+  });
+
+  it("keeps its byte count exact through updates, eviction and expiry", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({
+      clock,
+      finishedTaskTtlMs: 1000,
+      unfinishedTaskTtlMs: 2000,
+    });
+    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
+    const one = store.bytes;
+    expect(one).toBeGreaterThan(1000);
+    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
+    expect(store.bytes).toBe(one);
+    await store.save(key("a", alice), sized("a", "TASK_STATE_COMPLETED", 3000));
+    await store.save(key("b", bob), sized("b", "TASK_STATE_WORKING", 10));
+    expect(store.bytes).toBe(store.bytesOf("alice") + store.bytesOf("bob"));
+    clock.t = T0 + 5000;
+    await store.list(SCOPE, query());
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+    expect(store.bytesOf("alice")).toBe(0);
+  });
+
+  it("counts text beyond Latin-1 at two bytes a character", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    await store.save(key("latin"), sized("latin", "TASK_STATE_WORKING", 0, T0));
+    const base = store.bytes;
+    await store.save(
+      key("latin"),
+      makeTask("latin", "TASK_STATE_WORKING", T0, { metadata: { pad: "é".repeat(1000) } }),
+    );
+    const latin = store.bytes - base;
+    await store.save(
+      key("latin"),
+      makeTask("latin", "TASK_STATE_WORKING", T0, { metadata: { pad: "€".repeat(1000) } }),
+    );
+    const wide = store.bytes - base;
+    expect(wide).toBeGreaterThan(latin + 900);
+  });
+});
+
+describe("InMemoryTaskStore: all or nothing", () => {
+  it("refuses a task that cannot be serialised and keeps the stored version", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    const good = makeTask("a", "TASK_STATE_WORKING");
+    await store.save(key("a"), good);
+    const cyclic = makeTask("a", "TASK_STATE_COMPLETED") as Task & {
+      metadata: Record<string, unknown>;
+    };
+    cyclic.metadata = {};
+    cyclic.metadata.self = cyclic.metadata;
+    await expect(store.save(key("a"), cyclic)).rejects.toThrow(TypeError);
+    const big = makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { n: 1n } as never });
+    await expect(store.save(key("a"), big)).rejects.toThrow(TypeError);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const nested = makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { deep } });
+    await expect(store.save(key("a"), nested)).rejects.toThrow();
+    expect(await store.get(key("a"))).toEqual(good);
+    expect(await listIds(store)).toEqual(["a"]);
+    expect(store.size).toBe(1);
+  });
+});
+
+describe("InMemoryTaskStore: page byte budget", () => {
+  it("ends a page once its tasks pass maxBytes, with a token for the rest", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    for (let i = 0; i < 10; i++) {
+      await store.save(
+        key(`t${i}`),
+        makeTask(`t${i}`, "TASK_STATE_COMPLETED", T0 + i, { metadata: { pad: "x".repeat(1000) } }),
+      );
+    }
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list(SCOPE, query({ pageSize: 100, maxBytes: 3500, pageToken }));
+      expect(page.tasks.length).toBeLessThanOrEqual(3);
+      expect(page.totalSize).toBe(10);
+      seen.push(...page.tasks.map((task) => task.id));
+      pageToken = page.nextPageToken || undefined;
+      pages++;
+    } while (pageToken);
+    expect(pages).toBe(4);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `t${9 - i}`));
+    // A task larger than the budget still makes a page on its own.
+    const one = await store.list(SCOPE, query({ maxBytes: 10 }));
+    expect(one.tasks).toHaveLength(1);
+    expect(one.nextPageToken).not.toBe("");
   });
 });

@@ -22,7 +22,8 @@ export type A2AErrorKind =
   | "EXTENSION_SUPPORT_REQUIRED"
   | "VERSION_NOT_SUPPORTED"
   | "UNAUTHENTICATED"
-  | "PERMISSION_DENIED";
+  | "PERMISSION_DENIED"
+  | "RESOURCE_EXHAUSTED";
 
 interface KindInfo {
   /** JSON-RPC `error.code`. */
@@ -60,6 +61,9 @@ export const ERROR_KINDS: Readonly<Record<A2AErrorKind, KindInfo>> = {
   // HTTP status on every binding, so a client can tell them apart without reading the body.
   UNAUTHENTICATED: { code: -32030, httpStatus: 401, grpcStatus: "UNAUTHENTICATED" },
   PERMISSION_DENIED: { code: -32031, httpStatus: 403, grpcStatus: "PERMISSION_DENIED" },
+  // A budget of the server (stored tasks, a stream's buffer) is spent: a "system error" of
+  // spec §3.3.2, sent as 429 on every binding so clients and proxies know to back off.
+  RESOURCE_EXHAUSTED: { code: -32032, httpStatus: 429, grpcStatus: "RESOURCE_EXHAUSTED" },
 };
 
 /** `google.rpc.BadRequest.FieldViolation`. */
@@ -164,4 +168,6 @@ export const errors = {
       { fieldViolations },
     ),
   internal: () => new A2AError("INTERNAL", "Internal error"),
+  resourceExhausted: (message: string, limit: string) =>
+    new A2AError("RESOURCE_EXHAUSTED", message, { transportStatus: 429, metadata: { limit } }),
 };

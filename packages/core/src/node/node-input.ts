@@ -2,6 +2,7 @@ import { A2AError } from "../errors/a2a-error.js";
 import type { Principal } from "../server/call-context.js";
 import type { HttpInput, RequestOrigin } from "../transport/exchange.js";
 import { decodeUtf8, tooLarge } from "../transport/read-body.js";
+import { approximateJsonBytes } from "../util/json-measure.js";
 import { clientCertificateOf } from "./client-certificate.js";
 import type { NodeRequest } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
@@ -46,9 +47,10 @@ function preParsedBody(req: NodeRequest, body: unknown, maxBytes: number): Body 
     size = Buffer.byteLength(body);
     read = () => body;
   } else {
-    // A parsed value came from exactly Content-Length bytes; a chunked one is measured.
+    // A parsed value came from exactly Content-Length bytes; a chunked one is measured,
+    // without recursion: the value may be nested far deeper than `JSON.stringify` copes with.
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
-    size = Number.isFinite(declared) ? declared : Buffer.byteLength(JSON.stringify(body));
+    size = Number.isFinite(declared) ? declared : approximateJsonBytes(body, maxBytes);
     if (size <= maxBytes) return { parsed: body, text: async () => "" };
   }
   return {

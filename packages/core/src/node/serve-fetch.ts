@@ -23,7 +23,14 @@ async function bodyOf(
     if (parsedBody instanceof Uint8Array) return { bytes: parsedBody, parsed: undefined };
     if (typeof parsedBody === "string")
       return { bytes: encoder.encode(parsedBody), parsed: undefined };
-    const bytes = encoder.encode(JSON.stringify(parsedBody));
+    let text: string;
+    try {
+      text = JSON.stringify(parsedBody);
+    } catch {
+      // Nested too deep to serialise: the handler gets the value alone (and refuses it).
+      return { bytes: undefined, parsed: parsedBody };
+    }
+    const bytes = encoder.encode(text);
     // The host parser's limit may be looser than the handler's: past it, the handler reads
     // the bytes instead of the value, and refuses them.
     return { bytes, parsed: bytes.byteLength > maxBytes ? undefined : parsedBody };

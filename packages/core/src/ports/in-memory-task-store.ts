@@ -8,86 +8,139 @@ import {
   encodePageToken,
   type ListCursor,
 } from "./page-token.js";
+import { StampQueue } from "./stamp-queue.js";
 import {
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
   type TaskScope,
   type TaskStore,
+  TaskStoreFullError,
   taskKeyString,
 } from "./task-store.js";
 
 export interface InMemoryTaskStoreOptions {
   /**
-   * Most tasks kept at once. Past it, the oldest finished tasks are evicted first, then the
-   * least recently updated unfinished ones. Default 10 000.
+   * Memory the stored tasks may take in all, in bytes (each task's JSON, plus a fixed
+   * allowance per task for its bookkeeping). Default 256 MiB.
    */
+  maxBytes?: number;
+  /**
+   * Memory one owner's tasks may take, across tenants, in bytes. Default 64 MiB. All
+   * unauthenticated callers are one owner.
+   */
+  maxBytesPerOwner?: number;
+  /** Most tasks held at once. Default 100 000. */
   maxTasks?: number;
   /** How long a task in a terminal state is kept, in ms. Default 1 hour. */
   finishedTaskTtlMs?: number;
+  /** How long an unfinished task is kept after its last update, in ms. Default 24 hours. */
+  unfinishedTaskTtlMs?: number;
   clock?: Clock;
 }
 
 interface Entry {
   scope: TaskScope;
-  /** An unfinished task, by reference: it changes often and is read often. */
-  task: Task | undefined;
-  /**
-   * A finished task as JSON. Most held tasks are finished ones; as one string each they
-   * take a fraction of the memory and give the garbage collector nothing to trace.
-   */
-  json: string | undefined;
+  /** The task as JSON: compact, and nothing for the garbage collector to trace. */
+  json: string;
+  /** What the entry counts against the budgets. */
+  bytes: number;
   /** What `ListTasks` filters and sorts by, readable without parsing `json`. */
   taskId: string;
   contextId: string | undefined;
   state: TaskState;
   /** Status timestamp in ms, the `ListTasks` sort key. */
   time: number;
-  /** When a finished task expires; `undefined` while the task is unfinished. */
-  expiresAt: number | undefined;
+  finished: boolean;
+  /** When the entry expires: a TTL after it finished, or after its last update. */
+  expiresAt: number;
 }
 
-function taskOf(entry: Entry): Task {
-  return entry.task ?? parseTask(entry.json!);
+/** What one owner holds. */
+interface OwnerUsage {
+  bytes: number;
+  tasks: number;
+  finishedTasks: number;
+  /** The owner's finished tasks in the order they finished, for evicting its own first. */
+  finished: StampQueue;
 }
 
-const DEFAULT_MAX_TASKS = 10_000;
+const MIB = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 256 * MIB;
+const DEFAULT_MAX_BYTES_PER_OWNER = 64 * MIB;
+const DEFAULT_MAX_TASKS = 100_000;
 const DEFAULT_FINISHED_TTL_MS = 60 * 60 * 1000;
+const DEFAULT_UNFINISHED_TTL_MS = 24 * 60 * 60 * 1000;
+/** Bytes counted per task besides its JSON: the entry, its keys and queue slots. */
+const ENTRY_OVERHEAD_BYTES = 256;
+/** A task may always reach a terminal state, if that grows it by no more than this. */
+const FINISHING_ALLOWANCE_BYTES = 64 * 1024;
+/** Parsing for `list` gives the event loop back after about this much JSON. */
+const PARSE_SLICE_BYTES = 256 * 1024;
+
+/** Characters past Latin-1 make V8 store a string with two bytes per character. */
+const TWO_BYTE = /[^\u0000-\u00ff]/;
+
+function bytesOf(json: string): number {
+  return json.length * (TWO_BYTE.test(json) ? 2 : 1) + ENTRY_OVERHEAD_BYTES;
+}
 
 function statusTime(task: Task): number {
   const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
   return Number.isNaN(time) ? 0 : time;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new TypeError(`InMemoryTaskStore: ${name} must be a positive number`);
+  }
+  return value;
+}
+
 /**
- * The default `TaskStore`: process memory, bounded in count and in how long finished
- * tasks live, so a long-running server does not grow without end. Unfinished tasks are
- * held by reference (the server treats them as immutable values), so the frequent saves
- * of a running task cost no copy; finished ones are held as one JSON string each.
+ * The default `TaskStore`: process memory, bounded in bytes overall and per owner, in task
+ * count, and in how long tasks live. Every task is held as its JSON.
+ *
+ * When a save would pass a budget, finished tasks make room: the saving owner's oldest
+ * first, then (for the overall budgets) the oldest of whichever owner holds the most.
+ * Unfinished tasks are never evicted to make room, so one principal's traffic cannot push
+ * out another's work in progress: when finished tasks cannot make room, the save throws
+ * {@link TaskStoreFullError} and nothing stored changes.
  */
 export class InMemoryTaskStore implements TaskStore {
+  readonly maxBytes: number;
+  readonly maxBytesPerOwner: number;
   readonly maxTasks: number;
   readonly finishedTaskTtlMs: number;
+  readonly unfinishedTaskTtlMs: number;
   readonly #clock: Clock;
-  /** Insertion order is last-save order: the head is the least recently updated task. */
   readonly #entries = new Map<string, Entry>();
-  /**
-   * Finished tasks in the order they finished, as (key, expiry) pairs. A plain array with a
-   * head index, because V8 Maps slow down when iterated from a head of deleted entries.
-   * Pairs whose entry is gone or has another expiry are stale and skipped.
-   */
-  #finished: Array<[string, number]> = [];
-  #finishedHead = 0;
+  readonly #owners = new Map<string, OwnerUsage>();
+  /** Every entry's current expiry, in expiry order per kind (both TTLs are constant). */
+  readonly #finishedExpiries = new StampQueue();
+  readonly #unfinishedExpiries = new StampQueue();
+  #bytes = 0;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
+    this.maxBytes = positive(options.maxBytes ?? DEFAULT_MAX_BYTES, "maxBytes");
+    this.maxBytesPerOwner = positive(
+      options.maxBytesPerOwner ?? DEFAULT_MAX_BYTES_PER_OWNER,
+      "maxBytesPerOwner",
+    );
     this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
-    this.finishedTaskTtlMs = options.finishedTaskTtlMs ?? DEFAULT_FINISHED_TTL_MS;
     if (!Number.isInteger(this.maxTasks) || this.maxTasks < 1) {
       throw new TypeError("InMemoryTaskStore: maxTasks must be a positive integer");
     }
-    if (!(this.finishedTaskTtlMs > 0)) {
-      throw new TypeError("InMemoryTaskStore: finishedTaskTtlMs must be positive");
-    }
+    this.finishedTaskTtlMs = positive(
+      options.finishedTaskTtlMs ?? DEFAULT_FINISHED_TTL_MS,
+      "finishedTaskTtlMs",
+    );
+    this.unfinishedTaskTtlMs = positive(
+      options.unfinishedTaskTtlMs ?? DEFAULT_UNFINISHED_TTL_MS,
+      "unfinishedTaskTtlMs",
+    );
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -96,45 +149,62 @@ export class InMemoryTaskStore implements TaskStore {
     return this.#entries.size;
   }
 
+  /** Bytes currently counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Bytes an owner's tasks currently count against `maxBytesPerOwner`. */
+  bytesOf(owner: string): number {
+    return this.#owners.get(owner)?.bytes ?? 0;
+  }
+
   async get(key: TaskKey): Promise<Task | undefined> {
     const id = taskKeyString(key);
     const entry = this.#entries.get(id);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.#clock.now()) {
-      this.#entries.delete(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#clock.now()) {
+      this.#remove(id, entry);
       return undefined;
     }
-    return entry && taskOf(entry);
+    return parseTask(entry.json);
   }
 
   async save(key: TaskKey, task: Task): Promise<void> {
+    // Serialised before anything changes: a task that cannot be (a cycle, a BigInt, nesting
+    // too deep for the engine) throws here and the stored version stays.
+    const json = taskJson(task);
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
     const previous = this.#entries.get(id);
-    let expiresAt: number | undefined;
     const finished = isTerminal(task.status.state);
-    if (finished) {
-      // The TTL counts from when the task first finished.
-      expiresAt = previous?.expiresAt ?? now + this.finishedTaskTtlMs;
-      if (previous?.expiresAt === undefined) this.#finished.push([id, expiresAt]);
-    }
-    if (previous) this.#entries.delete(id);
-    this.#entries.set(id, {
+    const bytes = bytesOf(json);
+    const victims = this.#makeRoom(id, key.owner, previous, bytes, finished);
+    for (const [victimId, victim] of victims) this.#remove(victimId, victim);
+
+    // The TTL of a finished task counts from when it first finished.
+    const expiresAt =
+      finished && previous?.finished
+        ? previous.expiresAt
+        : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
+    if (previous) this.#remove(id, previous);
+    const entry: Entry = {
       scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
-      task: finished ? undefined : task,
-      json: finished ? taskJson(task) : undefined,
+      json,
+      bytes,
       taskId: task.id,
       contextId: task.contextId,
       state: task.status.state,
       time: statusTime(task),
+      finished,
       expiresAt,
-    });
-    this.#evictOverflow(id);
+    };
+    this.#add(id, entry);
   }
 
   async list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage> {
-    const now = this.#clock.now();
-    this.#sweepExpired(now);
+    this.#sweepExpired(this.#clock.now());
     const after: ListCursor | undefined = query.pageToken
       ? decodePageToken(query.pageToken)
       : undefined;
@@ -163,56 +233,163 @@ export class InMemoryTaskStore implements TaskStore {
         start++;
       }
     }
-    const page = matching.slice(start, start + query.pageSize);
+    // The page ends at pageSize tasks, or earlier once their JSON passes the byte budget.
+    const page: Entry[] = [];
+    let pageBytes = 0;
+    for (let i = start; i < matching.length && page.length < query.pageSize; i++) {
+      const entry = matching[i]!;
+      if (page.length > 0 && pageBytes + entry.json.length > (query.maxBytes ?? Infinity)) break;
+      page.push(entry);
+      pageBytes += entry.json.length;
+    }
     const last = page[page.length - 1];
-    const hasMore = start + query.pageSize < matching.length;
+    const hasMore = start + page.length < matching.length;
+    const tasks: Task[] = [];
+    let parsedSinceYield = 0;
+    for (const entry of page) {
+      // A long page is parsed a slice at a time, so other requests are served in between.
+      if (parsedSinceYield > PARSE_SLICE_BYTES) {
+        await yieldToEventLoop();
+        parsedSinceYield = 0;
+      }
+      tasks.push(parseTask(entry.json));
+      parsedSinceYield += entry.json.length;
+    }
     return {
-      tasks: page.map(taskOf),
+      tasks,
       nextPageToken:
         hasMore && last ? encodePageToken({ time: last.time, taskId: last.taskId }) : "",
       totalSize: matching.length,
     };
   }
 
-  /** The oldest finished task still held, without removing it from the queue. */
-  #oldestFinished(): [string, number] | undefined {
-    while (this.#finishedHead < this.#finished.length) {
-      const pair = this.#finished[this.#finishedHead]!;
-      if (this.#entries.get(pair[0])?.expiresAt === pair[1]) return pair;
-      this.#finishedHead++; // stale: deleted or replaced since it finished
+  /**
+   * The finished tasks to evict so that saving `bytes` for `id` fits every budget, chosen
+   * before anything is removed; throws TaskStoreFullError when they cannot make room.
+   */
+  #makeRoom(
+    id: string,
+    owner: string,
+    previous: Entry | undefined,
+    bytes: number,
+    finishing: boolean,
+  ): Array<[string, Entry]> {
+    const growth = bytes - (previous?.bytes ?? 0);
+    const usage = this.#owners.get(owner);
+    let ownerExcess = (usage?.bytes ?? 0) + growth - this.maxBytesPerOwner;
+    let totalExcess = this.#bytes + growth - this.maxBytes;
+    let countExcess = this.#entries.size + (previous ? 0 : 1) - this.maxTasks;
+    if (ownerExcess <= 0 && totalExcess <= 0 && countExcess <= 0) return [];
+
+    const victims: Array<[string, Entry]> = [];
+    const planned = new Set<string>([id]);
+    const take = (victimId: string, victim: Entry, sameOwner: boolean) => {
+      victims.push([victimId, victim]);
+      planned.add(victimId);
+      if (sameOwner) ownerExcess -= victim.bytes;
+      totalExcess -= victim.bytes;
+      countExcess -= 1;
+    };
+    // The owner's own finished tasks first, oldest first.
+    if (usage) {
+      for (const [victimId] of usage.finished.live(this.#isFinished)) {
+        if (ownerExcess <= 0 && totalExcess <= 0 && countExcess <= 0) break;
+        if (!planned.has(victimId)) take(victimId, this.#entries.get(victimId)!, true);
+      }
     }
-    return undefined;
+    if (ownerExcess > 0) {
+      if (finishing && growth <= FINISHING_ALLOWANCE_BYTES) return victims;
+      throw new TaskStoreFullError(
+        "maxBytesPerOwner",
+        `The caller's tasks would take more than ${this.maxBytesPerOwner} bytes`,
+      );
+    }
+    // Then, for the overall budgets, finished tasks of whoever holds the most.
+    if (totalExcess > 0 || countExcess > 0) {
+      const others = this.#othersByUsage(owner);
+      for (const other of others) {
+        for (const [victimId] of other.finished.live(this.#isFinished)) {
+          if (totalExcess <= 0 && countExcess <= 0) break;
+          if (!planned.has(victimId)) take(victimId, this.#entries.get(victimId)!, false);
+        }
+        if (totalExcess <= 0 && countExcess <= 0) break;
+      }
+    }
+    if (totalExcess > 0 || countExcess > 0) {
+      if (finishing && growth <= FINISHING_ALLOWANCE_BYTES && countExcess <= 0) return victims;
+      const limit = countExcess > 0 ? "maxTasks" : "maxBytes";
+      throw new TaskStoreFullError(
+        limit,
+        limit === "maxTasks"
+          ? `The task store holds its maximum of ${this.maxTasks} tasks`
+          : `The task store's ${this.maxBytes} bytes are taken`,
+      );
+    }
+    return victims;
   }
 
-  #dropOldestFinished(): void {
-    const pair = this.#finished[this.#finishedHead++]!;
-    this.#entries.delete(pair[0]);
-    if (this.#finishedHead > 1024 && this.#finishedHead * 2 > this.#finished.length) {
-      this.#finished = this.#finished.slice(this.#finishedHead);
-      this.#finishedHead = 0;
+  /** Other owners holding finished tasks, the largest first: they give up space first. */
+  #othersByUsage(owner: string): OwnerUsage[] {
+    const others: OwnerUsage[] = [];
+    for (const [name, usage] of this.#owners) {
+      if (name !== owner && usage.finishedTasks > 0) others.push(usage);
     }
+    return others.sort((a, b) => b.bytes - a.bytes);
+  }
+
+  readonly #isFinished = (id: string, expiresAt: number): boolean => {
+    const entry = this.#entries.get(id);
+    return entry !== undefined && entry.finished && entry.expiresAt === expiresAt;
+  };
+
+  readonly #isUnfinished = (id: string, expiresAt: number): boolean => {
+    const entry = this.#entries.get(id);
+    return entry !== undefined && !entry.finished && entry.expiresAt === expiresAt;
+  };
+
+  #add(id: string, entry: Entry): void {
+    this.#entries.set(id, entry);
+    this.#bytes += entry.bytes;
+    const { owner } = entry.scope;
+    let usage = this.#owners.get(owner);
+    if (!usage) {
+      usage = { bytes: 0, tasks: 0, finishedTasks: 0, finished: new StampQueue() };
+      this.#owners.set(owner, usage);
+    }
+    usage.bytes += entry.bytes;
+    usage.tasks += 1;
+    const stamp = entry.expiresAt;
+    if (entry.finished) {
+      usage.finishedTasks += 1;
+      usage.finished.push(id, stamp);
+      usage.finished.compactIfSparse(usage.finishedTasks, this.#isFinished);
+      this.#finishedExpiries.push(id, stamp);
+      this.#finishedExpiries.compactIfSparse(this.#entries.size, this.#isFinished);
+    } else {
+      this.#unfinishedExpiries.push(id, stamp);
+      this.#unfinishedExpiries.compactIfSparse(this.#entries.size, this.#isUnfinished);
+    }
+  }
+
+  #remove(id: string, entry: Entry): void {
+    if (this.#entries.get(id) !== entry) return;
+    this.#entries.delete(id);
+    this.#bytes -= entry.bytes;
+    const { owner } = entry.scope;
+    const usage = this.#owners.get(owner)!;
+    usage.bytes -= entry.bytes;
+    usage.tasks -= 1;
+    if (entry.finished) usage.finishedTasks -= 1;
+    if (usage.tasks === 0) this.#owners.delete(owner);
   }
 
   #sweepExpired(now: number): void {
-    // The TTL is constant, so finishing order is expiry order.
-    for (let oldest = this.#oldestFinished(); oldest; oldest = this.#oldestFinished()) {
-      if (oldest[1] > now) return;
-      this.#dropOldestFinished();
-    }
-  }
-
-  /** Evicts down to `maxTasks`, never the task just saved (`keep`): a client is about to read it. */
-  #evictOverflow(keep: string): void {
-    while (this.#entries.size > this.maxTasks) {
-      const oldest = this.#oldestFinished();
-      if (oldest && oldest[0] !== keep) {
-        this.#dropOldestFinished();
-      } else {
-        // Only unfinished tasks left: drop the least recently updated one.
-        // (`keep` was inserted last, so it is the head only when it is the only task.)
-        const victim = this.#entries.keys().next().value;
-        if (victim === undefined || victim === keep) return;
-        this.#entries.delete(victim);
+    for (const queue of [this.#finishedExpiries, this.#unfinishedExpiries]) {
+      const isLive = queue === this.#finishedExpiries ? this.#isFinished : this.#isUnfinished;
+      for (let oldest = queue.peek(isLive); oldest; oldest = queue.peek(isLive)) {
+        if (oldest[1] > now) break;
+        queue.shift();
+        this.#remove(oldest[0], this.#entries.get(oldest[0])!);
       }
     }
   }

@@ -32,6 +32,11 @@ export interface TaskListQuery {
   pageSize: number;
   /** Opaque cursor from a previous page's `nextPageToken`; `""` or absent for the first page. */
   pageToken?: string | undefined;
+  /**
+   * A budget for the page: once the tasks taken add up to this many bytes (as stored), the
+   * page ends early, with a `nextPageToken`. The first task is always taken.
+   */
+  maxBytes?: number | undefined;
 }
 
 export interface TaskListPage {
@@ -49,6 +54,11 @@ export interface TaskListPage {
  */
 export interface TaskStore {
   get(key: TaskKey): Promise<Task | undefined>;
+  /**
+   * Stores a task, all or nothing: when it cannot be stored (it cannot be serialised, or a
+   * budget would be exceeded), it throws and what was stored before stays as it was.
+   * Throws {@link TaskStoreFullError} when a budget is the reason.
+   */
   save(key: TaskKey, task: Task): Promise<void>;
   /**
    * A page of the scope's tasks, newest status timestamp first.
@@ -62,5 +72,19 @@ export class InvalidPageTokenError extends Error {
   constructor() {
     super("pageToken is not a token this server issued");
     this.name = "InvalidPageTokenError";
+  }
+}
+
+/** Which budget of a store a write would exceed. */
+export type TaskStoreLimit = "maxBytes" | "maxBytesPerOwner" | "maxTasks";
+
+/** Thrown by `TaskStore.save` when storing the task would exceed one of the store's budgets. */
+export class TaskStoreFullError extends Error {
+  readonly limit: TaskStoreLimit;
+
+  constructor(limit: TaskStoreLimit, message: string) {
+    super(message);
+    this.name = "TaskStoreFullError";
+    this.limit = limit;
   }
 }

@@ -134,7 +134,8 @@ export function defineScheme<C>(parts: SchemeParts<C>): SecurityScheme {
         if (typeof principal.id !== "string" || principal.id === "") {
           throw new TypeError(`the verifier of ${parts.name} returned no principal id`);
         }
-        return { kind: "accepted", principal };
+        // Tagged with the scheme, so owners are namespaced by what authenticated them.
+        return { kind: "accepted", principal: { ...principal, scheme: parts.name } };
       } catch (error) {
         if (error instanceof InvalidCredentialError)
           return { kind: "refused", reason: error.message };

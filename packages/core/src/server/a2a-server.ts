@@ -7,6 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
+import { taskJson } from "../util/task-json.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -23,11 +24,12 @@ import type {
   SendMessageResponse,
   StreamResponse,
 } from "../wire/v1/responses.js";
-import { type CallContext, ownerOf } from "./call-context.js";
+import { type CallContext, ownerOf, type TaskOwner } from "./call-context.js";
 import type { AgentExecutorObject } from "./execution/agent-executor.js";
 import { EventQueue } from "./execution/event-queue.js";
 import { statusEvent } from "./execution/events.js";
 import { Execution, type ExecutionDeps } from "./execution/execution.js";
+import { saveTask } from "./execution/save-task.js";
 import { TaskEventHub } from "./execution/task-event-hub.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -35,6 +37,11 @@ import { assertPartsAccepted } from "./media-types.js";
 
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
+
+/** `ListTasks` serialises about this many characters between giving the event loop back. */
+const SERIALISE_SLICE_CHARS = 256 * 1024;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export interface ServerConfig {
   executor: AgentExecutorObject;
@@ -59,6 +66,10 @@ export interface ServerConfig {
   authorizeMessage: ((message: Message, call: CallContext) => Promise<void>) | undefined;
   /** Media types the agent accepts (`defaultInputModes`). */
   inputModes: readonly string[];
+  /** `ListTasks` ends a page early once its tasks take this many bytes. */
+  maxListBytes: number;
+  /** Who owns a principal's tasks. */
+  taskOwner: TaskOwner;
 }
 
 /** A stream of events; the first one is ready to be read. */
@@ -138,7 +149,7 @@ export class A2AServer {
     let page: Awaited<ReturnType<TaskStore["list"]>>;
     try {
       page = await this.#config.store.list(
-        { tenant: call.tenant, owner: ownerOf(call.principal) },
+        { tenant: call.tenant, owner: ownerOf(call.principal, this.#config.taskOwner) },
         {
           contextId: params.contextId,
           status: params.status,
@@ -148,6 +159,7 @@ export class A2AServer {
               : Date.parse(params.statusTimestampAfter),
           pageSize,
           pageToken: params.pageToken,
+          maxBytes: this.#config.maxListBytes,
         },
       );
     } catch (error) {
@@ -160,8 +172,21 @@ export class A2AServer {
       historyLength: params.historyLength,
       includeArtifacts: !!params.includeArtifacts,
     };
+    // Each task is serialised here, one at a time with the event loop given back between
+    // slices, so a large page never blocks other requests; the reply reuses the text.
+    const tasks: Task[] = [];
+    let sinceYield = 0;
+    for (const task of page.tasks) {
+      if (sinceYield > SERIALISE_SLICE_CHARS) {
+        await yieldToEventLoop();
+        sinceYield = 0;
+      }
+      const shown = taskView(task, view);
+      sinceYield += taskJson(shown).length;
+      tasks.push(shown);
+    }
     return {
-      tasks: page.tasks.map((task) => taskView(task, view)),
+      tasks,
       nextPageToken: page.nextPageToken,
       pageSize,
       totalSize: page.totalSize,
@@ -192,7 +217,7 @@ export class A2AServer {
         "The task was canceled.",
       );
       const next = withStatus(task, event);
-      await this.#config.store.save(key, next);
+      await saveTask(this.#config.store, key, next);
       this.hub.publish(ks, { payload: { statusUpdate: event }, task: next });
       return next;
     });
@@ -254,7 +279,7 @@ export class A2AServer {
   }
 
   #key(call: CallContext, taskId: string): TaskKey {
-    return { tenant: call.tenant, owner: ownerOf(call.principal), taskId };
+    return { tenant: call.tenant, owner: ownerOf(call.principal, this.#config.taskOwner), taskId };
   }
 
   /** A queue fed by the task's events until `isLast` says the stream is over. */

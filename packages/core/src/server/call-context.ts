@@ -8,6 +8,11 @@ export interface Principal {
   scopes?: readonly string[];
   /** Anything else the authenticator knows (claims, roles, ...). */
   claims?: Readonly<Record<string, unknown>>;
+  /**
+   * The name of the security scheme that authenticated the caller, set by the agent; unset
+   * when the host app's own auth did. Tasks are owned per scheme (see `taskOwner`).
+   */
+  scheme?: string;
 }
 
 /** A protocol version this server speaks on the wire (the core itself works in 1.0). */
@@ -36,7 +41,20 @@ export interface CallContext {
   authorize(security: SecurityInput): Promise<Principal | undefined>;
 }
 
-/** The store owner of a principal's tasks. */
-export function ownerOf(principal: Principal | undefined): string {
-  return principal?.id ?? "";
+/** Who owns the tasks a principal creates, as the store keys them. */
+export type TaskOwner = (principal: Principal) => string;
+
+/**
+ * The default owner: the principal's id in the namespace of what authenticated it, so a JWT
+ * whose `sub` is `carol` and the API key principal `carol` are different owners, and neither
+ * is the host app's user `carol`. (`host:carol`, `scheme:apiKey:carol`, `scheme:oauth:carol`.)
+ */
+export const defaultTaskOwner: TaskOwner = (principal) =>
+  principal.scheme === undefined
+    ? `host:${principal.id}`
+    : `scheme:${encodeURIComponent(principal.scheme)}:${principal.id}`;
+
+/** The store owner of a caller's tasks: `""` for anonymous callers. */
+export function ownerOf(principal: Principal | undefined, taskOwner: TaskOwner): string {
+  return principal?.id ? taskOwner(principal) : "";
 }

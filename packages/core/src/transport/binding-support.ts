@@ -4,6 +4,7 @@ import type { Authenticated, SecurityPolicy } from "../security/security-policy.
 import type { A2AServer } from "../server/a2a-server.js";
 import type { CallContext, ProtocolVersion } from "../server/call-context.js";
 import { describe } from "../server/execution/execution.js";
+import { jsonTextNestsDeeper, valueNestsDeeper } from "../util/json-measure.js";
 import { withoutStack } from "../util/without-stack.js";
 import type { AgentExtension } from "../wire/v1/index.js";
 import type { HttpInput, HttpReply } from "./exchange.js";
@@ -15,6 +16,8 @@ export interface BindingDeps {
   server: A2AServer;
   logger: Logger;
   maxBodyBytes: number;
+  /** Deepest nesting of arrays and objects a request body may have. */
+  maxJsonDepth: number;
   keepAliveMs: number;
   /** Extensions the card marks `required`: requests must ask for each. */
   requiredExtensions: readonly AgentExtension[];
@@ -29,13 +32,20 @@ export function toA2AError(error: unknown, logger: Logger): A2AError {
   return errors.internal();
 }
 
+function tooDeep(maxDepth: number): A2AError {
+  return new A2AError("JSON_PARSE", `Invalid JSON payload: nested deeper than ${maxDepth} levels`, {
+    metadata: { maxDepth: String(maxDepth) },
+  });
+}
+
 /**
  * The request body as JSON: the host's pre-parsed body if any, else read within the limit.
- * Refuses non-JSON content types (415). With `optional`, an empty body is `undefined`.
+ * Refuses non-JSON content types (415) and bodies nested deeper than the limit (before
+ * anything recursive sees them). With `optional`, an empty body is `undefined`.
  */
 export async function readJsonBody(
   input: HttpInput,
-  maxBodyBytes: number,
+  limits: Pick<BindingDeps, "maxBodyBytes" | "maxJsonDepth">,
   options: { optional?: boolean } = {},
 ): Promise<unknown> {
   const contentType = input.header("content-type");
@@ -46,9 +56,14 @@ export async function readJsonBody(
       { transportStatus: 415, metadata: { contentType } },
     );
   }
-  if (input.parsedBody !== undefined) return input.parsedBody;
-  const text = await input.text(maxBodyBytes);
+  const { maxJsonDepth } = limits;
+  if (input.parsedBody !== undefined) {
+    if (valueNestsDeeper(input.parsedBody, maxJsonDepth)) throw tooDeep(maxJsonDepth);
+    return input.parsedBody;
+  }
+  const text = await input.text(limits.maxBodyBytes);
   if (options.optional && text.trim() === "") return undefined;
+  if (jsonTextNestsDeeper(text, maxJsonDepth)) throw tooDeep(maxJsonDepth);
   try {
     return withoutStack(() => JSON.parse(text));
   } catch {

@@ -47,11 +47,21 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
     void rest.return?.();
   };
 
+  /** An event's frame; an event that cannot be encoded ends the stream with an error frame. */
+  const frame = (event: T): string => {
+    try {
+      return `data: ${encode(event)}\n\n`;
+    } catch (error) {
+      close();
+      return `data: ${encodeError(error)}\n\n`;
+    }
+  };
+
   const next = async (): Promise<string | undefined> => {
     if (closed) return undefined;
     if (!opened) {
       opened = true;
-      return `: stream open\n\ndata: ${encode(options.first)}\n\n`;
+      return `: stream open\n\n${frame(options.first)}`;
     }
     pending ??= rest.next().then(
       (result) => ({ result }),
@@ -75,7 +85,7 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
       close();
       return undefined;
     }
-    return `data: ${encode(outcome.result.value)}\n\n`;
+    return frame(outcome.result.value);
   };
 
   return { next, close };

@@ -26,17 +26,24 @@ export function parseTask(json: string): Task {
 }
 
 /**
- * `JSON.stringify(result)` for an operation's result, reusing a known serialisation when the
- * result is a task or `{ task }` (what `SendMessage` and `GetTask` return).
+ * `JSON.stringify(result)` for an operation's result, reusing known serialisations when the
+ * result is a task, `{ task }` (what `SendMessage` and `GetTask` return) or `{ tasks, ... }`
+ * whose tasks are all known (what `ListTasks` returns, serialised a task at a time).
  */
 export function resultJson(result: unknown): string {
   if (typeof result === "object" && result !== null) {
     const known = serialised.get(result);
     if (known !== undefined) return known;
-    const { task } = result as { task?: unknown };
+    const { task, tasks } = result as { task?: unknown; tasks?: unknown };
     if (typeof task === "object" && task !== null && Object.keys(result).length === 1) {
       const json = serialised.get(task);
       if (json !== undefined) return `{"task":${json}}`;
+    }
+    if (Array.isArray(tasks) && tasks.every((item) => serialised.has(item))) {
+      const { tasks: _listed, ...rest } = result as Record<string, unknown>;
+      const others = JSON.stringify(rest);
+      const list = `"tasks":[${tasks.map((item) => serialised.get(item)).join(",")}]`;
+      return others === "{}" ? `{${list}}` : `{${list},${others.slice(1)}`;
     }
   }
   return JSON.stringify(result);

@@ -22,6 +22,7 @@ import type {
 } from "./agent-executor.js";
 import { Deferred } from "./deferred.js";
 import { type EventSource, statusEvent } from "./events.js";
+import { saveTask } from "./save-task.js";
 import type { TaskEventHub } from "./task-event-hub.js";
 import { ExecutionTaskHelper } from "./task-helper.js";
 import { withArtifact, withMessage, withStatus } from "./task-reducer.js";
@@ -271,7 +272,9 @@ export class Execution {
         taskId: this.key.taskId,
         error: describe(error),
       });
-      const failure = new A2AError("INTERNAL", "Internal error");
+      // A refusal the client can act on (the store is full) reaches it as such.
+      const failure =
+        error instanceof A2AError ? error : new A2AError("INTERNAL", "Internal error");
       this.created.reject(failure);
       this.paused.reject(failure);
     } finally {
@@ -329,7 +332,7 @@ export class Execution {
         return false;
       }
       const { payload, next } = make(current);
-      await this.#deps.store.save(this.key, next);
+      await saveTask(this.#deps.store, this.key, next);
       this.#task = next;
       this.#deps.hub.publish(this.keyString, { payload, task: next });
       if ("statusUpdate" in payload) {
@@ -353,7 +356,7 @@ export class Execution {
       },
       history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
     };
-    await this.#deps.store.save(this.key, task);
+    await saveTask(this.#deps.store, this.key, task);
     this.#task = task;
     this.#deps.hub.publish(this.keyString, { payload: { task }, task });
     this.created.resolve({ task });

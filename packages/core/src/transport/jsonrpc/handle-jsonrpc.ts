@@ -33,7 +33,7 @@ export async function handleJsonRpc(
   try {
     // Credentials first: an unauthenticated body is not even read (so its id is unknown).
     const auth = await deps.security.authenticate(input);
-    const body = await readJsonBody(input, deps.maxBodyBytes);
+    const body = await readJsonBody(input, deps);
     id = readableId(body);
     const rpc = parseEnvelope(body);
     const version = negotiateJsonRpcVersion(requestedVersion(input), METHODS_V03.has(rpc.method));

@@ -49,7 +49,7 @@ export function decodeSegments(rel: string): string[] {
 async function rawParams(match: RouteMatch, input: HttpInput, deps: BindingDeps): Promise<unknown> {
   let body: unknown;
   if (match.body !== "none") {
-    body = await readJsonBody(input, deps.maxBodyBytes, { optional: match.body === "optional" });
+    body = await readJsonBody(input, deps, { optional: match.body === "optional" });
     if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
       throw new A2AError("INVALID_PARAMS", "The body must be a JSON object", {
         fieldViolations: [{ field: "", description: "must be a JSON object" }],
