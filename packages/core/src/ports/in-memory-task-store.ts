@@ -79,7 +79,7 @@ const FINISHING_ALLOWANCE_BYTES = 64 * 1024;
 const PARSE_SLICE_BYTES = 256 * 1024;
 
 /** Characters past Latin-1 make V8 store a string with two bytes per character. */
-const TWO_BYTE = /[^\u0000-\u00ff]/;
+const TWO_BYTE = /[\u0100-\uffff]/;
 
 function bytesOf(json: string): number {
   return json.length * (TWO_BYTE.test(json) ? 2 : 1) + ENTRY_OVERHEAD_BYTES;
@@ -339,7 +339,7 @@ export class InMemoryTaskStore implements TaskStore {
 
   readonly #isFinished = (id: string, expiresAt: number): boolean => {
     const entry = this.#entries.get(id);
-    return entry !== undefined && entry.finished && entry.expiresAt === expiresAt;
+    return entry?.finished === true && entry.expiresAt === expiresAt;
   };
 
   readonly #isUnfinished = (id: string, expiresAt: number): boolean => {
