@@ -66,6 +66,7 @@ function makeAgent(
   options: {
     maxBodyBytes?: number;
     keepAliveMs?: number;
+    maxStreamBufferBytes?: number;
     body?: (text: string, task: TaskHelper, signal: AbortSignal) => Promise<void>;
   } = {},
 ) {
@@ -76,6 +77,7 @@ function makeAgent(
     logger: silentLogger,
     maxBodyBytes: options.maxBodyBytes,
     keepAliveMs: options.keepAliveMs,
+    maxStreamBufferBytes: options.maxStreamBufferBytes,
     executor: async (ctx, task) => {
       runs.push(ctx.text);
       if (options.body) return options.body(ctx.text, task, ctx.signal);
@@ -227,6 +229,8 @@ describe("fast path: streams", () => {
       `${String(i).padStart(4, "0")}:${String.fromCharCode(97 + (i % 26)).repeat(SIZE - 5)}`;
     let published = 0;
     const { a2a } = makeAgent({
+      // Room for the whole stream: this is about the bridge holding back, not the bound.
+      maxStreamBufferBytes: 32 * 1024 * 1024,
       body: async (_text, task) => {
         const id = await task.artifact({ name: "big", parts: [{ text: textOf(0) }] });
         published++;
@@ -260,8 +264,9 @@ describe("fast path: streams", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("text/event-stream");
 
-    // The client reads nothing yet. The agent is not held back (its log is unbounded), but
-    // the bridge must wait for the socket to drain rather than buffer ~13 MiB in `res`.
+    // The client reads nothing yet. The agent is not held back (the stream's queue may take
+    // it all here), but the bridge must wait for the socket to drain rather than buffer
+    // ~13 MiB in `res`.
     await until(() => published === CHUNKS && a2a.stats().activeExecutions === 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const [res] = responses;

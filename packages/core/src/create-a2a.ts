@@ -59,6 +59,13 @@ export interface A2AOptions {
   bindings?: Binding[];
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * A deadline for each run of the agent, in ms. Off by default: a blocking `SendMessage`
+   * waits for the task to finish or pause, however long that takes (spec §3.1.1). When set,
+   * a run still going after it fails its task with a status message saying so, and the
+   * agent's signal fires (a `TimeoutError`) and its `cancel` hook runs.
+   */
+  runTimeoutMs?: number;
   /** Deepest nesting of arrays and objects in a request body. Default 64. */
   maxJsonDepth?: number;
   /**
@@ -68,6 +75,12 @@ export interface A2AOptions {
   maxListBytes?: number;
   /** Interval of SSE keep-alive comments in ms; 0 disables. Default 15 000. */
   keepAliveMs?: number;
+  /**
+   * Bytes of events that may wait for one SSE reader. A reader that falls further behind
+   * gets a final RESOURCE_EXHAUSTED error event and its stream ends (the task goes on; it
+   * can subscribe again). Default 8 MiB.
+   */
+  maxStreamBufferBytes?: number;
   /** `Cache-Control: max-age` of the agent card in seconds. Default 300. */
   cardMaxAgeSeconds?: number;
   /** Where errors the client is not told about go. Default: console (warn and error). */
@@ -147,9 +160,11 @@ const Options = z.object({
     .refine((list) => new Set(list).size === list.length, "must not repeat a binding")
     .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
+  runTimeoutMs: z.number().int().positive().optional(),
   maxJsonDepth: z.number().int().min(8).max(1000).optional(),
   maxListBytes: z.number().int().positive().optional(),
   keepAliveMs: z.number().int().nonnegative().optional(),
+  maxStreamBufferBytes: z.number().int().positive().optional(),
   cardMaxAgeSeconds: z.number().int().nonnegative().optional(),
   security: SecurityInputSchema.optional(),
   skillFor: z.function().optional(),
@@ -267,6 +282,8 @@ export function createA2A(options: A2AOptions): A2A {
     inputModes: card.defaultInputModes ?? DEFAULT_MODES,
     maxListBytes: options.maxListBytes ?? 1024 * 1024,
     taskOwner: options.taskOwner ?? defaultTaskOwner,
+    maxStreamBufferBytes: options.maxStreamBufferBytes ?? 8 * 1024 * 1024,
+    runTimeoutMs: options.runTimeoutMs,
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handler = createFetchHandler({

@@ -51,7 +51,13 @@ function frames(
   keepAliveMs = 0,
   first = { n: 0 },
 ): EventFrames {
-  return eventFrames({ first, rest: src.iterator, encode, encodeError, keepAliveMs });
+  return eventFrames({
+    first: { event: first },
+    rest: src.iterator,
+    encode,
+    encodeError,
+    keepAliveMs,
+  });
 }
 
 /** Observes a promise without awaiting it: whether and how it settled. */

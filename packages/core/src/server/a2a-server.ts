@@ -7,7 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
-import { taskJson } from "../util/task-json.js";
+import { jsonOf, taskJson } from "../util/task-json.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -70,6 +70,10 @@ export interface ServerConfig {
   maxListBytes: number;
   /** Who owns a principal's tasks. */
   taskOwner: TaskOwner;
+  /** Bytes of events that may wait for one stream's reader before it is dropped. */
+  maxStreamBufferBytes: number;
+  /** Runs not finished after this many ms are failed; `undefined`: no deadline. */
+  runTimeoutMs: number | undefined;
 }
 
 /** A stream of events; the first one is ready to be read. */
@@ -108,6 +112,7 @@ export class A2AServer {
       logger: config.logger,
       newId: config.newId,
       executor: config.executor,
+      runTimeoutMs: config.runTimeoutMs,
     };
   }
 
@@ -238,7 +243,8 @@ export class A2AServer {
       // 0.3 subscription ends where a send stream does.
       const queue = this.#listen(ks, call.version === "0.3" ? endsAtPause : endsAtTerminal);
       // Registered and seeded in one synchronous step, so no event falls in between.
-      queue.push({ task });
+      const snapshot = { task };
+      queue.push(snapshot, jsonOf(snapshot).length);
       return queue;
     };
     const running = this.#executions.get(ks)?.task;
@@ -282,11 +288,23 @@ export class A2AServer {
     return { tenant: call.tenant, owner: ownerOf(call.principal, this.#config.taskOwner), taskId };
   }
 
-  /** A queue fed by the task's events until `isLast` says the stream is over. */
+  /**
+   * A queue fed by the task's events until `isLast` says the stream is over. A reader that
+   * falls more than `maxStreamBufferBytes` behind is dropped with an error (its events stay
+   * in the task, to subscribe again); the agent and other readers never wait for it.
+   */
   #listen(ks: string, isLast: (payload: StreamResponse) => boolean): EventQueue<StreamResponse> {
-    const queue: EventQueue<StreamResponse> = new EventQueue(() => unsubscribe());
-    const unsubscribe = this.hub.subscribe(ks, ({ payload }) => {
-      queue.push(payload);
+    const maxBytes = this.#config.maxStreamBufferBytes;
+    const queue: EventQueue<StreamResponse> = new EventQueue(() => unsubscribe(), {
+      maxBytes,
+      overflow: () =>
+        errors.resourceExhausted(
+          `The stream fell more than ${maxBytes} bytes behind the task's events; subscribe to the task again to catch up`,
+          "maxStreamBufferBytes",
+        ),
+    });
+    const unsubscribe = this.hub.subscribe(ks, ({ payload }, bytes) => {
+      queue.push(payload, bytes);
       if (isLast(payload)) queue.end();
     });
     return queue;

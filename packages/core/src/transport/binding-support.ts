@@ -111,8 +111,18 @@ export function buildCallContext(
 }
 
 /**
- * An SSE reply for `events`. The first event is read before the reply is committed, so a
- * failure before it throws here and becomes a plain error reply instead of a stream.
+ * How long a stream waits for its first event before it opens without it. Until then a
+ * failure is a plain error reply; after it, the client has its headers and keep-alives (an
+ * agent that is slow to start, or never publishes, never leaves a client without a reply).
+ */
+export const FIRST_EVENT_WAIT_MS = 100;
+
+const WAITED = Symbol("waited");
+
+/**
+ * An SSE reply for `events`. The first event is awaited briefly before the reply is
+ * committed, so a failure before it throws here and becomes a plain error reply instead of
+ * a stream; past {@link FIRST_EVENT_WAIT_MS} the stream opens and the event follows.
  */
 export async function openEventStream<T>(
   deps: Pick<BindingDeps, "keepAliveMs">,
@@ -120,16 +130,23 @@ export async function openEventStream<T>(
   encode: (event: T) => string,
   encodeError: (error: unknown) => string,
 ): Promise<HttpReply> {
-  let first: IteratorResult<T>;
+  const read = events.next();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<typeof WAITED>((resolve) => {
+    timer = setTimeout(resolve, FIRST_EVENT_WAIT_MS, WAITED);
+  });
+  let first: IteratorResult<T> | typeof WAITED;
   try {
-    first = await events.next();
+    first = await Promise.race([read, waited]);
   } catch (error) {
     await events.return?.();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  if (first.done) throw errors.internal();
+  if (first !== WAITED && first.done) throw errors.internal();
   const body = eventFrames({
-    first: first.value,
+    first: first === WAITED ? { pending: read } : { event: first.value },
     rest: events,
     encode,
     encodeError,

@@ -8,8 +8,11 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export interface SseOptions<T> {
-  /** The first event, already read, so that early failures were plain errors. */
-  first: T;
+  /**
+   * The first event, when it was read before the stream opened (so that early failures
+   * were plain errors); or, when it was not there in time, the read still under way.
+   */
+  first: { event: T } | { pending: Promise<IteratorResult<T>> };
   /** The rest of the events; `return()` is called when the stream ends or is closed. */
   rest: AsyncIterator<T>;
   /** One event as the text of its `data:` line (must not contain newlines). */
@@ -21,20 +24,28 @@ export interface SseOptions<T> {
 }
 
 type Outcome<T> = { result: IteratorResult<T> } | { error: unknown };
+
+const settle = <T>(read: Promise<IteratorResult<T>>): Promise<Outcome<T>> =>
+  read.then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  );
 const KEEP_ALIVE = Symbol("keep-alive");
 const CLOSED = Symbol("closed");
 
 /**
- * A `text/event-stream` body: an initial comment with the first event (so headers and the
- * first event reach the client at once), then one `data:` frame per event, keep-alive
- * comments while idle, and release of the event source when the stream ends or is closed.
+ * A `text/event-stream` body: an initial comment, with the first event when it is there (so
+ * headers and the first event reach the client at once), then one `data:` frame per event,
+ * keep-alive comments while idle, and release of the event source when the stream ends or
+ * is closed.
  */
 export function eventFrames<T>(options: SseOptions<T>): EventFrames {
   const { rest, encode, encodeError, keepAliveMs } = options;
   let opened = false;
   let closed = false;
   /** The event being waited for; kept across keep-alive comments. */
-  let pending: Promise<Outcome<T>> | undefined;
+  let pending: Promise<Outcome<T>> | undefined =
+    "pending" in options.first ? settle(options.first.pending) : undefined;
   /** Wakes a `next()` waiting for an event, for a keep-alive or a close. */
   let wake: ((reason: typeof KEEP_ALIVE | typeof CLOSED) => void) | undefined;
   const timer = keepAliveMs > 0 ? setInterval(() => wake?.(KEEP_ALIVE), keepAliveMs) : undefined;
@@ -61,12 +72,10 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
     if (closed) return undefined;
     if (!opened) {
       opened = true;
-      return `: stream open\n\n${frame(options.first)}`;
+      const { first } = options;
+      return "event" in first ? `: stream open\n\n${frame(first.event)}` : ": stream open\n\n";
     }
-    pending ??= rest.next().then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    );
+    pending ??= settle(rest.next());
     const outcome = await Promise.race([
       pending,
       new Promise<typeof KEEP_ALIVE | typeof CLOSED>((resolve) => {

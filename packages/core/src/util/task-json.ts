@@ -8,14 +8,19 @@ import type { Task } from "../wire/v1/index.js";
  */
 const serialised = new WeakMap<object, string>();
 
-/** `JSON.stringify(task)`, once per task object. */
-export function taskJson(task: Task): string {
-  let json = serialised.get(task);
+/** `JSON.stringify(value)`, once per object: tasks, and events sent to several streams. */
+export function jsonOf(value: object): string {
+  let json = serialised.get(value);
   if (json === undefined) {
-    json = JSON.stringify(task);
-    serialised.set(task, json);
+    json = JSON.stringify(value);
+    serialised.set(value, json);
   }
   return json;
+}
+
+/** `JSON.stringify(task)`, once per task object. */
+export function taskJson(task: Task): string {
+  return jsonOf(task);
 }
 
 /** A task parsed from `json`, remembered as its serialisation. */

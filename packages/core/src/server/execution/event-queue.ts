@@ -1,28 +1,59 @@
+/** What bounds a queue: past `maxBytes` of waiting items, it ends with `overflow()`'s error. */
+export interface QueueBound {
+  maxBytes: number;
+  /** The error the consumer gets, after the waiting items are dropped. */
+  overflow: () => unknown;
+}
+
 /**
- * An unbounded single-consumer async queue: producers `push`, the consumer iterates.
- * `onClose` runs once when either side ends it, so listeners are always released.
+ * A single-consumer async queue: producers `push`, the consumer iterates. Producers never
+ * wait: with a bound, a consumer that falls more than `maxBytes` behind loses what waits
+ * for it and gets the bound's error instead (an item alone larger than the bound still
+ * passes when nothing waits before it). `onClose` runs once when either side ends it, so
+ * listeners are always released.
  */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   #items: T[] = [];
+  #sizes: number[] = [];
+  #bytes = 0;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   #ended = false;
   #error: unknown;
   #hasError = false;
   #onClose: (() => void) | undefined;
+  readonly #bound: QueueBound | undefined;
 
-  constructor(onClose?: () => void) {
+  constructor(onClose?: () => void, bound?: QueueBound) {
     this.#onClose = onClose;
+    this.#bound = bound;
   }
 
-  push(item: T): void {
+  /** Bytes of the items waiting for the consumer. */
+  get bufferedBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Adds an item of `bytes` bytes (what it will take on the wire). */
+  push(item: T, bytes = 0): void {
     if (this.#ended) return;
     if (this.#waiter) {
       const waiter = this.#waiter;
       this.#waiter = undefined;
       waiter.resolve({ value: item, done: false });
-    } else {
-      this.#items.push(item);
+      return;
     }
+    const bound = this.#bound;
+    if (bound && this.#items.length > 0 && this.#bytes + bytes > bound.maxBytes) {
+      // The consumer fell too far behind: free what waits for it and tell it so.
+      this.#items = [];
+      this.#sizes = [];
+      this.#bytes = 0;
+      this.fail(bound.overflow());
+      return;
+    }
+    this.#items.push(item);
+    this.#sizes.push(bytes);
+    this.#bytes += bytes;
   }
 
   /** Ends the queue after the items already pushed. */
@@ -56,6 +87,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.#items.length > 0) {
+      this.#bytes -= this.#sizes.shift()!;
       return Promise.resolve({ value: this.#items.shift() as T, done: false });
     }
     if (this.#hasError) {
@@ -71,6 +103,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   /** Called by the consumer to stop early (`for await ... break`, client disconnect). */
   return(): Promise<IteratorResult<T>> {
     this.#items = [];
+    this.#sizes = [];
+    this.#bytes = 0;
     this.#hasError = false;
     this.end();
     return Promise.resolve({ value: undefined, done: true });

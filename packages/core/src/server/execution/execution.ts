@@ -34,6 +34,8 @@ export interface ExecutionDeps {
   logger: Logger;
   newId: () => string;
   executor: AgentExecutorObject;
+  /** A run not finished after this many ms is failed; `undefined`: no deadline. */
+  runTimeoutMs: number | undefined;
 }
 
 /** How a send ends for the caller: the task (at a pause or its end) or a direct message. */
@@ -104,7 +106,11 @@ export class Execution {
   readonly created = new Deferred<ExecutionOutcome>();
   /** Resolves at a terminal or interrupted state, a message answer, or the run's end. */
   readonly paused = new Deferred<ExecutionOutcome>();
-  /** Resolves when the run has finished and its last event is saved and published. */
+  /**
+   * Resolves when the run is over for the server: its last event is saved and published, or
+   * it was canceled or timed out (an agent that ignores its signal is left behind, and
+   * whatever it publishes later is dropped).
+   */
   readonly done = new Deferred<void>();
 
   readonly #deps: ExecutionDeps;
@@ -112,6 +118,7 @@ export class Execution {
   #task: Task | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #answered = false;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
   readonly #source: EventSource;
 
   constructor(deps: ExecutionDeps, init: ExecutionInit) {
@@ -136,6 +143,9 @@ export class Execution {
 
   /** Starts the agent. Call once, after the execution is registered. */
   start(): void {
+    const timeout = this.#deps.runTimeoutMs;
+    if (timeout !== undefined)
+      this.#deadline = setTimeout(() => void this.#expire(timeout), timeout);
     void this.#run();
   }
 
@@ -155,16 +165,50 @@ export class Execution {
     }
     // CANCELED is recorded before the agent hears of it, so whatever the agent publishes
     // in reaction to the abort comes after a terminal state and is dropped.
-    this.#abortController().abort(new DOMException(CANCELED_TEXT, "AbortError"));
-    try {
-      await this.#deps.executor.cancel?.(this.context);
-    } catch (error) {
+    this.#stopAgent(new DOMException(CANCELED_TEXT, "AbortError"));
+    return this.#task!;
+  }
+
+  /**
+   * Tells the agent to stop (its signal, then its cancel hook, neither awaited: an agent that
+   * never returns must not hold its callers) and ends the run for the server.
+   */
+  #stopAgent(reason: DOMException): void {
+    this.#abortController().abort(reason);
+    const hook = async () => this.#deps.executor.cancel?.(this.context);
+    hook().catch((error: unknown) => {
       this.#deps.logger.error("agent cancel hook threw", {
         taskId: this.key.taskId,
         error: describe(error),
       });
+    });
+    this.#release();
+  }
+
+  /** The run's deadline passed: the task fails with a status message saying so. */
+  async #expire(timeoutMs: number): Promise<void> {
+    if (this.done.settled || (this.#answered && !this.#task)) return;
+    const text = `The agent did not finish within ${timeoutMs} ms.`;
+    try {
+      await this.publishStatus("TASK_STATE_FAILED", text);
+    } catch (error) {
+      this.#deps.logger.error("could not record the run's timeout", {
+        taskId: this.key.taskId,
+        error: describe(error),
+      });
     }
-    return this.#task!;
+    this.#deps.logger.warn("agent run timed out", { taskId: this.key.taskId, timeoutMs });
+    this.#stopAgent(new DOMException(text, "TimeoutError"));
+  }
+
+  /** The run is over for the server: callers waiting on it are answered. */
+  #release(): void {
+    clearTimeout(this.#deadline);
+    if (this.#task) {
+      this.created.resolve({ task: this.#task });
+      this.paused.resolve({ task: this.#task });
+    }
+    this.done.resolve();
   }
 
   /** Node's AbortController is costly to create, so it exists only once someone needs it. */
@@ -278,11 +322,7 @@ export class Execution {
       this.created.reject(failure);
       this.paused.reject(failure);
     } finally {
-      if (this.#task) {
-        this.created.resolve({ task: this.#task });
-        this.paused.resolve({ task: this.#task });
-      }
-      this.done.resolve();
+      this.#release();
     }
   }
 

@@ -1,3 +1,4 @@
+import { jsonOf } from "../../util/task-json.js";
 import type { Task } from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 
@@ -8,7 +9,8 @@ export interface TaskEvent {
   task: Task | undefined;
 }
 
-export type TaskEventListener = (event: TaskEvent) => void;
+/** Gets each event with its size as JSON, in bytes, for bounding what waits for a reader. */
+export type TaskEventListener = (event: TaskEvent, bytes: number) => void;
 
 /**
  * In-process fan-out of task events. Events of one task are published in log order, so
@@ -36,7 +38,14 @@ export class TaskEventHub {
   publish(key: string, event: TaskEvent): void {
     const set = this.#listeners.get(key);
     if (!set) return;
-    for (const listener of set) listener(event);
+    // Serialised once for every listener; the bindings reuse the text when they send it.
+    let bytes = 0;
+    try {
+      bytes = jsonOf(event.payload).length;
+    } catch {
+      // Not serialisable: each stream that tries to send it ends with an error frame.
+    }
+    for (const listener of set) listener(event, bytes);
   }
 
   /** Listeners registered for `key` (0 when none), for leak checks. */

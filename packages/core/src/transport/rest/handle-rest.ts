@@ -132,7 +132,7 @@ export async function handleRest(
     return await openEventStream(
       deps,
       events,
-      (event) => JSON.stringify(event),
+      (event) => resultJson(event),
       (error) => statusBody(toA2AError(error, deps.logger)),
     );
   } catch (error) {
