@@ -221,10 +221,15 @@ describe("owners are namespaced by the scheme that authenticated them", () => {
     new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)
+      .setIssuer("https://issuer.test")
+      .setAudience("agent")
       .setExpirationTime("5m")
       .sign(secret);
   const schemes = () => ({
-    bearer: bearerScheme({ name: "jwt", verify: jwtVerifier({ key: secret }) }),
+    bearer: bearerScheme({
+      name: "jwt",
+      verify: jwtVerifier({ key: secret, issuer: "https://issuer.test", audience: "agent" }),
+    }),
     apiKey: apiKeyScheme({
       name: "apiKey",
       keyName: "x-api-key",
