@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
+import { createA2A, silentLogger } from "@a2a-mount/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTestAgent } from "../harness/agent.js";
-import { a2aHeaders, type Json, rpc, userMessage } from "../harness/client.js";
+import { a2aHeaders, type Json, rpc, rpcBody, until, userMessage } from "../harness/client.js";
 import { itWhere, type Running, targets } from "../harness/targets/index.js";
 
 /** A SendMessage body whose data part nests arrays `depth` deep (10 KB for 5 000). */
@@ -68,4 +69,58 @@ describe.each(targets)("hostile JSON through $name", (target) => {
     const { status, text } = await postChunked(running.url, deepBody(5000));
     await check(status, text);
   });
+});
+
+/** An agent that never publishes anything and never returns. */
+function silentAgent() {
+  return createA2A({
+    card: {
+      name: "Silent",
+      description: "Never answers",
+      version: "1.0.0",
+      skills: [{ id: "wait", name: "Wait", description: "Waits", tags: ["test"] }],
+    },
+    logger: silentLogger,
+    keepAliveMs: 50,
+    executor: () => new Promise(() => {}),
+  });
+}
+
+describe.each(targets)("an agent that never publishes, through $name", (target) => {
+  let running: Running | undefined;
+
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it("still gets a stream its headers and keep-alives", async () => {
+    const a2a = silentAgent();
+    running = await target.start(a2a);
+    const stream = await running.stream(running.url, {
+      method: "POST",
+      headers: a2aHeaders(),
+      body: rpcBody("SendStreamingMessage", { message: userMessage("hello?") }),
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toBe("text/event-stream");
+    let text = "";
+    while (!text.includes(": keep-alive")) text += (await stream.nextChunk(2000)) ?? "";
+    stream.close();
+    await until(() => a2a.stats().subscribers === 0);
+  });
+
+  itWhere(target.http)(
+    "releases the listener of a client that leaves before any event",
+    async () => {
+      const a2a = silentAgent();
+      running = await target.start(a2a);
+      const req = httpRequest(running.url, { method: "POST", headers: a2aHeaders() });
+      req.on("error", () => {});
+      req.end(rpcBody("SendStreamingMessage", { message: userMessage("hello?") }));
+      await until(() => a2a.stats().subscribers === 1);
+      req.destroy();
+      await until(() => a2a.stats().subscribers === 0);
+    },
+  );
 });

@@ -363,11 +363,27 @@ describe("InMemoryTaskStore: maxTasks", () => {
     expect((await listIds(store)).sort()).toEqual(["a", "c"]);
   });
 
-  it("defaults: 256 MiB in all, 64 MiB per owner, 100 000 tasks", () => {
+  it("defaults: 256 MiB in all, 64 MiB per owner, no count of its own", () => {
     const store = new InMemoryTaskStore();
     expect(store.maxBytes).toBe(256 * 1024 * 1024);
     expect(store.maxBytesPerOwner).toBe(64 * 1024 * 1024);
-    expect(store.maxTasks).toBe(100_000);
+    expect(store.maxTasks).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("counts each task with an allowance for its bookkeeping, so tiny tasks are bounded too", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 100 * 1024 });
+    let stored = 0;
+    for (let i = 0; i < 1000; i++) {
+      try {
+        await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_INPUT_REQUIRED"));
+        stored++;
+      } catch (error) {
+        expect(error).toBeInstanceOf(TaskStoreFullError);
+      }
+    }
+    // ~100 bytes of JSON each, but at least 512 bytes counted: under 200 fit.
+    expect(stored).toBeLessThan(200);
+    expect(store.bytes).toBeLessThanOrEqual(100 * 1024);
   });
 });
 
@@ -722,7 +738,7 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
 
   it("makes room in maxBytes from the largest owner's finished tasks, oldest first", async () => {
     const clock = fakeClock();
-    const store = new InMemoryTaskStore({ clock, maxBytes: 20_000 });
+    const store = new InMemoryTaskStore({ clock, maxBytes: 22_000 });
     await store.save(key("b1", bob), sized("b1", "TASK_STATE_COMPLETED", 3000));
     clock.t += 1;
     await store.save(key("b2", bob), sized("b2", "TASK_STATE_COMPLETED", 3000));
@@ -737,7 +753,7 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
     await store.save(key("a2", alice), sized("a2", "TASK_STATE_WORKING", 3000));
     expect((await listIds(store, {}, bob)).sort()).toEqual(["b2", "b3"]);
     expect(await listIds(store, {}, { tenant: "", owner: "carol" })).toEqual(["c1"]);
-    expect(store.bytes).toBeLessThanOrEqual(20_000);
+    expect(store.bytes).toBeLessThanOrEqual(22_000);
   });
 
   it("refuses what no finished task can make room for, and lets a task finish all the same", async () => {

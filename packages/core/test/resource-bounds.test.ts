@@ -27,6 +27,14 @@ const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
 const sendWithData = (data: string, id: number | string = 1) =>
   `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":"SendMessage","params":{"message":{"messageId":"m-${id}","role":"ROLE_USER","parts":[{"data":${data}}]}}}`;
 
+/** An HTTP+JSON `message:send` whose data part holds `data` (JSON text). */
+const restSendWithData = (data: string) =>
+  new Request(`${BASE}/message:send`, {
+    method: "POST",
+    headers: { "content-type": "application/a2a+json", "a2a-version": "1.0" },
+    body: `{"message":{"messageId":"r","role":"ROLE_USER","parts":[{"data":${data}}]}}`,
+  });
+
 const post = (body: string, url = BASE, headers: Record<string, string> = {}) =>
   new Request(url, {
     method: "POST",
@@ -56,13 +64,7 @@ describe("hostile JSON: a nesting limit at parse time", () => {
       metadata: { maxDepth: "64" },
     });
 
-    const rest = await a2a.fetch(
-      new Request(`${BASE}/message:send`, {
-        method: "POST",
-        headers: { "content-type": "application/a2a+json", "a2a-version": "1.0" },
-        body: `{"message":{"messageId":"m","role":"ROLE_USER","parts":[{"data":${nested(5000)}}]}}`,
-      }),
-    );
+    const rest = await a2a.fetch(restSendWithData(nested(5000)));
     expect(rest.status).toBe(400);
     expect((await rest.json()).error.status).toBe("INVALID_ARGUMENT");
     expect(runs).toEqual([]);
@@ -170,15 +172,7 @@ describe("the store's budgets reach the client as RESOURCE_EXHAUSTED (429)", () 
       reason: "RESOURCE_EXHAUSTED",
       metadata: { limit: "maxBytesPerOwner" },
     });
-    const rest = await a2a.fetch(
-      new Request(`${BASE}/message:send`, {
-        method: "POST",
-        headers: { "content-type": "application/a2a+json", "a2a-version": "1.0" },
-        body: JSON.stringify({
-          message: { messageId: "r", role: "ROLE_USER", parts: [{ data: { big } }] },
-        }),
-      }),
-    );
+    const rest = await a2a.fetch(restSendWithData(JSON.stringify({ big })));
     expect(rest.status).toBe(429);
     expect((await rest.json()).error.status).toBe("RESOURCE_EXHAUSTED");
     // Every task stored before is still there, unchanged.

@@ -83,11 +83,12 @@ export async function serveFetch(
 }
 
 /**
- * The request's URL from the checked origin and the target's path, or `undefined` when the
- * host is not a valid `host[:port]`: a `Host` must never be able to change the path.
+ * The request's URL from the origin and the target's path, or `undefined` when the origin is
+ * not `http(s)://host[:port]`: a `Host` must never be able to change the path.
  */
 function urlOf(req: NodeRequest, options: NodeRequestOptions): string | undefined {
   const { protocol, host } = options.origin ?? socketOrigin(req);
+  if (protocol !== "http" && protocol !== "https") return undefined;
   if (host !== null && !isValidHost(host)) return undefined;
   const { path, search } = splitTarget(options.target ?? req.originalUrl ?? req.url ?? "/");
   if (!path.startsWith("/")) return undefined;

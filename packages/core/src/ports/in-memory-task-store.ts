@@ -1,6 +1,6 @@
 import { parseTask, taskJson } from "../util/task-json.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
-import { isTerminal } from "../wire/v1/index.js";
+import { isInterrupted, isTerminal } from "../wire/v1/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import {
   compareNewestFirst,
@@ -30,7 +30,10 @@ export interface InMemoryTaskStoreOptions {
    * unauthenticated callers are one owner.
    */
   maxBytesPerOwner?: number;
-  /** Most tasks held at once. Default 100 000. */
+  /**
+   * Most tasks held at once. Default: no count of its own; the byte budgets bound it, each
+   * task counted with an allowance for its bookkeeping.
+   */
   maxTasks?: number;
   /** How long a task in a terminal state is kept, in ms. Default 1 hour. */
   finishedTaskTtlMs?: number;
@@ -68,11 +71,10 @@ interface OwnerUsage {
 const MIB = 1024 * 1024;
 const DEFAULT_MAX_BYTES = 256 * MIB;
 const DEFAULT_MAX_BYTES_PER_OWNER = 64 * MIB;
-const DEFAULT_MAX_TASKS = 100_000;
 const DEFAULT_FINISHED_TTL_MS = 60 * 60 * 1000;
 const DEFAULT_UNFINISHED_TTL_MS = 24 * 60 * 60 * 1000;
-/** Bytes counted per task besides its JSON: the entry, its keys and queue slots. */
-const ENTRY_OVERHEAD_BYTES = 256;
+/** Bytes counted per task besides its JSON: the entry, its keys and queue slots (measured). */
+const ENTRY_OVERHEAD_BYTES = 512;
 /** A task may always reach a terminal state, if that grows it by no more than this. */
 const FINISHING_ALLOWANCE_BYTES = 64 * 1024;
 /** Parsing for `list` gives the event loop back after about this much JSON. */
@@ -129,8 +131,8 @@ export class InMemoryTaskStore implements TaskStore {
       options.maxBytesPerOwner ?? DEFAULT_MAX_BYTES_PER_OWNER,
       "maxBytesPerOwner",
     );
-    this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
-    if (!Number.isInteger(this.maxTasks) || this.maxTasks < 1) {
+    this.maxTasks = options.maxTasks ?? Number.POSITIVE_INFINITY;
+    if (options.maxTasks !== undefined && (!Number.isInteger(this.maxTasks) || this.maxTasks < 1)) {
       throw new TypeError("InMemoryTaskStore: maxTasks must be a positive integer");
     }
     this.finishedTaskTtlMs = positive(
@@ -172,8 +174,10 @@ export class InMemoryTaskStore implements TaskStore {
 
   async save(key: TaskKey, task: Task): Promise<void> {
     // Serialised before anything changes: a task that cannot be (a cycle, a BigInt, nesting
-    // too deep for the engine) throws here and the stored version stays.
-    const json = taskJson(task);
+    // too deep for the engine) throws here and the stored version stays. The JSON of a task
+    // that pauses or finishes is remembered: it is what a blocking send answers with.
+    const state = task.status.state;
+    const json = isTerminal(state) || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
@@ -182,6 +186,11 @@ export class InMemoryTaskStore implements TaskStore {
     const bytes = bytesOf(json);
     const victims = this.#makeRoom(id, key.owner, previous, bytes, finished);
     for (const [victimId, victim] of victims) this.#remove(victimId, victim);
+    // Victims are taken oldest first: drop their now stale pairs from the queues' heads, so
+    // the next eviction does not walk past them again.
+    for (const [, victim] of victims) {
+      this.#owners.get(victim.scope.owner)?.finished.peek(this.#isFinished);
+    }
 
     // The TTL of a finished task counts from when it first finished.
     const expiresAt =
@@ -281,11 +290,11 @@ export class InMemoryTaskStore implements TaskStore {
     let countExcess = this.#entries.size + (previous ? 0 : 1) - this.maxTasks;
     if (ownerExcess <= 0 && totalExcess <= 0 && countExcess <= 0) return [];
 
+    // Each live queue pair names a different entry, and each owner's queue is walked once,
+    // so a victim is never taken twice; the task being saved is never one.
     const victims: Array<[string, Entry]> = [];
-    const planned = new Set<string>([id]);
     const take = (victimId: string, victim: Entry, sameOwner: boolean) => {
       victims.push([victimId, victim]);
-      planned.add(victimId);
       if (sameOwner) ownerExcess -= victim.bytes;
       totalExcess -= victim.bytes;
       countExcess -= 1;
@@ -294,7 +303,7 @@ export class InMemoryTaskStore implements TaskStore {
     if (usage) {
       for (const [victimId] of usage.finished.live(this.#isFinished)) {
         if (ownerExcess <= 0 && totalExcess <= 0 && countExcess <= 0) break;
-        if (!planned.has(victimId)) take(victimId, this.#entries.get(victimId)!, true);
+        if (victimId !== id) take(victimId, this.#entries.get(victimId)!, true);
       }
     }
     if (ownerExcess > 0) {
@@ -310,7 +319,7 @@ export class InMemoryTaskStore implements TaskStore {
       for (const other of others) {
         for (const [victimId] of other.finished.live(this.#isFinished)) {
           if (totalExcess <= 0 && countExcess <= 0) break;
-          if (!planned.has(victimId)) take(victimId, this.#entries.get(victimId)!, false);
+          take(victimId, this.#entries.get(victimId)!, false);
         }
         if (totalExcess <= 0 && countExcess <= 0) break;
       }
@@ -384,13 +393,15 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   #sweepExpired(now: number): void {
-    for (const queue of [this.#finishedExpiries, this.#unfinishedExpiries]) {
-      const isLive = queue === this.#finishedExpiries ? this.#isFinished : this.#isUnfinished;
-      for (let oldest = queue.peek(isLive); oldest; oldest = queue.peek(isLive)) {
-        if (oldest[1] > now) break;
-        queue.shift();
-        this.#remove(oldest[0], this.#entries.get(oldest[0])!);
-      }
+    this.#sweep(this.#finishedExpiries, this.#isFinished, now);
+    this.#sweep(this.#unfinishedExpiries, this.#isUnfinished, now);
+  }
+
+  #sweep(queue: StampQueue, isLive: (id: string, expiresAt: number) => boolean, now: number) {
+    for (let oldest = queue.peek(isLive); oldest; oldest = queue.peek(isLive)) {
+      if (oldest[1] > now) return;
+      queue.shift();
+      this.#remove(oldest[0], this.#entries.get(oldest[0])!);
     }
   }
 }
