@@ -244,7 +244,7 @@ export class A2AServer {
       const queue = this.#listen(ks, call.version === "0.3" ? endsAtPause : endsAtTerminal);
       // Registered and seeded in one synchronous step, so no event falls in between.
       const snapshot = { task };
-      queue.push(snapshot, jsonOf(snapshot).length);
+      queue.push(snapshot, () => jsonOf(snapshot).length);
       return queue;
     };
     const running = this.#executions.get(ks)?.task;
@@ -303,8 +303,8 @@ export class A2AServer {
           "maxStreamBufferBytes",
         ),
     });
-    const unsubscribe = this.hub.subscribe(ks, ({ payload }, bytes) => {
-      queue.push(payload, bytes);
+    const unsubscribe = this.hub.subscribe(ks, ({ payload }, size) => {
+      queue.push(payload, size);
       if (isLast(payload)) queue.end();
     });
     return queue;

@@ -33,8 +33,11 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     return this.#bytes;
   }
 
-  /** Adds an item of `bytes` bytes (what it will take on the wire). */
-  push(item: T, bytes = 0): void {
+  /**
+   * Adds an item of `size` bytes (what it will take on the wire), a number or a function
+   * asked only when the item has to wait (a consumer keeping up never needs it).
+   */
+  push(item: T, size: number | (() => number) = 0): void {
     if (this.#ended) return;
     if (this.#waiter) {
       const waiter = this.#waiter;
@@ -42,6 +45,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       waiter.resolve({ value: item, done: false });
       return;
     }
+    const bytes = typeof size === "number" ? size : size();
     const bound = this.#bound;
     if (bound && this.#items.length > 0 && this.#bytes + bytes > bound.maxBytes) {
       // The consumer fell too far behind: free what waits for it and tell it so.

@@ -9,8 +9,11 @@ export interface TaskEvent {
   task: Task | undefined;
 }
 
-/** Gets each event with its size as JSON, in bytes, for bounding what waits for a reader. */
-export type TaskEventListener = (event: TaskEvent, bytes: number) => void;
+/**
+ * Gets each event, and its size as JSON in bytes, for bounding what waits for a reader:
+ * measured only when asked for (a reader keeping up never needs it), once for all listeners.
+ */
+export type TaskEventListener = (event: TaskEvent, size: () => number) => void;
 
 /**
  * In-process fan-out of task events. Events of one task are published in log order, so
@@ -38,14 +41,19 @@ export class TaskEventHub {
   publish(key: string, event: TaskEvent): void {
     const set = this.#listeners.get(key);
     if (!set) return;
-    // Serialised once for every listener; the bindings reuse the text when they send it.
-    let bytes = 0;
-    try {
-      bytes = jsonOf(event.payload).length;
-    } catch {
-      // Not serialisable: each stream that tries to send it ends with an error frame.
-    }
-    for (const listener of set) listener(event, bytes);
+    let bytes: number | undefined;
+    const size = () => {
+      if (bytes === undefined) {
+        try {
+          // Serialised once; the bindings reuse the text when they send it.
+          bytes = jsonOf(event.payload).length;
+        } catch {
+          bytes = 0; // not serialisable: each stream that tries to send it ends with an error
+        }
+      }
+      return bytes;
+    };
+    for (const listener of set) listener(event, size);
   }
 
   /** Listeners registered for `key` (0 when none), for leak checks. */
