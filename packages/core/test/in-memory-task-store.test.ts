@@ -363,10 +363,10 @@ describe("InMemoryTaskStore: maxTasks", () => {
     expect((await listIds(store)).sort()).toEqual(["a", "c"]);
   });
 
-  it("defaults: 256 MiB in all, 64 MiB per owner, no count of its own", () => {
+  it("defaults: 256 MiB in all, 16 MiB per owner, no count of its own", () => {
     const store = new InMemoryTaskStore();
     expect(store.maxBytes).toBe(256 * 1024 * 1024);
-    expect(store.maxBytesPerOwner).toBe(64 * 1024 * 1024);
+    expect(store.maxBytesPerOwner).toBe(16 * 1024 * 1024);
     expect(store.maxTasks).toBe(Number.POSITIVE_INFINITY);
   });
 

@@ -26,8 +26,9 @@ export interface InMemoryTaskStoreOptions {
    */
   maxBytes?: number;
   /**
-   * Memory one owner's tasks may take, across tenants, in bytes. Default 64 MiB. All
-   * unauthenticated callers are one owner.
+   * Memory one owner's tasks may take, across tenants, in bytes. Default 16 MiB: what one
+   * principal's finished tasks keep (until their TTL) stays small. All unauthenticated
+   * callers are one owner.
    */
   maxBytesPerOwner?: number;
   /**
@@ -70,7 +71,7 @@ interface OwnerUsage {
 
 const MIB = 1024 * 1024;
 const DEFAULT_MAX_BYTES = 256 * MIB;
-const DEFAULT_MAX_BYTES_PER_OWNER = 64 * MIB;
+const DEFAULT_MAX_BYTES_PER_OWNER = 16 * MIB;
 const DEFAULT_FINISHED_TTL_MS = 60 * 60 * 1000;
 const DEFAULT_UNFINISHED_TTL_MS = 24 * 60 * 60 * 1000;
 /** Bytes counted per task besides its JSON: the entry, its keys and queue slots (measured). */
