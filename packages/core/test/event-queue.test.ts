@@ -38,9 +38,9 @@ describe("EventQueue: bounded in bytes", () => {
   it("measures an item only when it has to wait", async () => {
     const queue = new EventQueue<string>(undefined, { maxBytes: 100, overflow });
     let measured = 0;
-    const size = () => {
+    const size = (item: string) => {
       measured++;
-      return 10;
+      return item.length;
     };
     const waiting = queue.next();
     queue.push("straight through", size);
@@ -48,6 +48,6 @@ describe("EventQueue: bounded in bytes", () => {
     expect(measured).toBe(0);
     queue.push("waits", size);
     expect(measured).toBe(1);
-    expect(queue.bufferedBytes).toBe(10);
+    expect(queue.bufferedBytes).toBe(5);
   });
 });

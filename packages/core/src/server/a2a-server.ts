@@ -7,7 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
-import { jsonOf, taskJson } from "../util/task-json.js";
+import { taskJson } from "../util/task-json.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -30,7 +30,7 @@ import { EventQueue } from "./execution/event-queue.js";
 import { statusEvent } from "./execution/events.js";
 import { Execution, type ExecutionDeps } from "./execution/execution.js";
 import { saveTask } from "./execution/save-task.js";
-import { TaskEventHub } from "./execution/task-event-hub.js";
+import { payloadBytes, TaskEventHub } from "./execution/task-event-hub.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { assertPartsAccepted } from "./media-types.js";
@@ -243,8 +243,7 @@ export class A2AServer {
       // 0.3 subscription ends where a send stream does.
       const queue = this.#listen(ks, call.version === "0.3" ? endsAtPause : endsAtTerminal);
       // Registered and seeded in one synchronous step, so no event falls in between.
-      const snapshot = { task };
-      queue.push(snapshot, () => jsonOf(snapshot).length);
+      queue.push({ task }, payloadBytes);
       return queue;
     };
     const running = this.#executions.get(ks)?.task;
@@ -303,8 +302,8 @@ export class A2AServer {
           "maxStreamBufferBytes",
         ),
     });
-    const unsubscribe = this.hub.subscribe(ks, ({ payload }, size) => {
-      queue.push(payload, size);
+    const unsubscribe = this.hub.subscribe(ks, ({ payload }) => {
+      queue.push(payload, payloadBytes);
       if (isLast(payload)) queue.end();
     });
     return queue;

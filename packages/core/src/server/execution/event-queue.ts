@@ -34,10 +34,10 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 
   /**
-   * Adds an item of `size` bytes (what it will take on the wire), a number or a function
-   * asked only when the item has to wait (a consumer keeping up never needs it).
+   * Adds an item of `size` bytes (what it will take on the wire): a number, or a function of
+   * the item asked only when the item has to wait (a consumer keeping up never needs it).
    */
-  push(item: T, size: number | (() => number) = 0): void {
+  push(item: T, size: number | ((item: T) => number) = 0): void {
     if (this.#ended) return;
     if (this.#waiter) {
       const waiter = this.#waiter;
@@ -45,7 +45,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       waiter.resolve({ value: item, done: false });
       return;
     }
-    const bytes = typeof size === "number" ? size : size();
+    const bytes = typeof size === "number" ? size : size(item);
     const bound = this.#bound;
     if (bound && this.#items.length > 0 && this.#bytes + bytes > bound.maxBytes) {
       // The consumer fell too far behind: free what waits for it and tell it so.

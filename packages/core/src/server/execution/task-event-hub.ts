@@ -9,11 +9,20 @@ export interface TaskEvent {
   task: Task | undefined;
 }
 
+export type TaskEventListener = (event: TaskEvent) => void;
+
 /**
- * Gets each event, and its size as JSON in bytes, for bounding what waits for a reader:
- * measured only when asked for (a reader keeping up never needs it), once for all listeners.
+ * An event's size as JSON, in bytes, for bounding what waits for a reader: serialised once
+ * whoever asks (the bindings reuse the text when they send it); 0 when it cannot be, and
+ * each stream that tries to send it ends with an error event.
  */
-export type TaskEventListener = (event: TaskEvent, size: () => number) => void;
+export function payloadBytes(payload: StreamResponse): number {
+  try {
+    return jsonOf(payload).length;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * In-process fan-out of task events. Events of one task are published in log order, so
@@ -41,19 +50,7 @@ export class TaskEventHub {
   publish(key: string, event: TaskEvent): void {
     const set = this.#listeners.get(key);
     if (!set) return;
-    let bytes: number | undefined;
-    const size = () => {
-      if (bytes === undefined) {
-        try {
-          // Serialised once; the bindings reuse the text when they send it.
-          bytes = jsonOf(event.payload).length;
-        } catch {
-          bytes = 0; // not serialisable: each stream that tries to send it ends with an error
-        }
-      }
-      return bytes;
-    };
-    for (const listener of set) listener(event, size);
+    for (const listener of set) listener(event);
   }
 
   /** Listeners registered for `key` (0 when none), for leak checks. */
