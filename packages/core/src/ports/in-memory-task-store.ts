@@ -103,8 +103,8 @@ function positive(value: number, name: string): number {
 }
 
 /**
- * The default `TaskStore`: process memory, bounded in bytes overall and per owner, in task
- * count, and in how long tasks live. Every task is held as its JSON.
+ * The default `TaskStore`: process memory, bounded in bytes overall and per owner (and in
+ * task count, when asked), and in how long tasks live. Every task is held as its JSON.
  *
  * When a save would pass a budget, finished tasks make room: the saving owner's oldest
  * first, then (for the overall budgets) the oldest of whichever owner holds the most.
