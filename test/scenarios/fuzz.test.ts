@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { type A2A, createA2A, silentLogger } from "@a2a-mount/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { oneSkillCard } from "../harness/card.js";
 import type { Json } from "../harness/client.js";
 import { express5Target } from "../harness/targets/express-target.js";
 import type { Running } from "../harness/targets/index.js";
@@ -19,12 +20,7 @@ const FUZZ_RUNS = 2500;
 /** An agent that never hangs: completes, waits for input, fails or answers with a message. */
 function fuzzAgent(): A2A {
   return createA2A({
-    card: {
-      name: "Fuzz target",
-      description: "Answers anything quickly",
-      version: "1.0.0",
-      skills: [{ id: "any", name: "Any", description: "Anything", tags: ["fuzz"] }],
-    },
+    card: oneSkillCard("Fuzz target", "Answers anything quickly"),
     basePath: "/a2a",
     logger: silentLogger,
     executor: async (ctx, task) => {

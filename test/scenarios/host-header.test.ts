@@ -12,6 +12,7 @@ import type Koa from "koa";
 import koa2 from "koa2";
 import koa3 from "koa3";
 import { afterEach, describe, expect, it } from "vitest";
+import { oneSkillCard } from "../harness/card.js";
 import { type Json, rpcBody, userMessage } from "../harness/client.js";
 import { type RawResponse, rawRequest } from "../harness/raw-http.js";
 
@@ -19,12 +20,7 @@ import { type RawResponse, rawRequest } from "../harness/raw-http.js";
 function countingAgent(options: { trustProxy?: boolean } = {}) {
   const runs: string[] = [];
   const a2a = createA2A({
-    card: {
-      name: "Guarded",
-      description: "Behind the host's auth",
-      version: "1.0.0",
-      skills: [{ id: "echo", name: "Echo", description: "Echoes", tags: ["t"] }],
-    },
+    card: oneSkillCard("Guarded", "Behind the host's auth"),
     logger: silentLogger,
     ...options,
     executor: async (ctx, task) => {

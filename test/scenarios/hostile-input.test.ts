@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { createA2A, silentLogger } from "@a2a-mount/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTestAgent } from "../harness/agent.js";
+import { oneSkillCard } from "../harness/card.js";
 import { a2aHeaders, type Json, rpc, rpcBody, until, userMessage } from "../harness/client.js";
 import { itWhere, type Running, targets } from "../harness/targets/index.js";
 
@@ -74,12 +75,7 @@ describe.each(targets)("hostile JSON through $name", (target) => {
 /** An agent that never publishes anything and never returns. */
 function silentAgent() {
   return createA2A({
-    card: {
-      name: "Silent",
-      description: "Never answers",
-      version: "1.0.0",
-      skills: [{ id: "wait", name: "Wait", description: "Waits", tags: ["test"] }],
-    },
+    card: oneSkillCard("Silent", "Never answers"),
     logger: silentLogger,
     keepAliveMs: 50,
     executor: () => new Promise(() => {}),
