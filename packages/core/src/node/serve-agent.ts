@@ -3,7 +3,7 @@ import type { Principal } from "../server/call-context.js";
 import type { HttpInput, HttpReply } from "../transport/exchange.js";
 import type { NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
 import { type BodyOutcome, nodeInput } from "./node-input.js";
-import { socketOrigin, splitTarget } from "./to-request.js";
+import { requestTarget, socketOrigin, splitTarget } from "./to-request.js";
 import { writeReply } from "./write-reply.js";
 
 /**
@@ -22,7 +22,7 @@ export async function serveAgent(
   const input = nodeInput(
     req,
     {
-      target: splitTarget(options.target ?? req.originalUrl ?? req.url ?? "/"),
+      target: splitTarget(requestTarget(req, options)),
       origin: options.origin ?? socketOrigin(req),
       basePath: options.basePath,
       principal,

@@ -1,10 +1,17 @@
 import type { ServerResponse } from "node:http";
 import type { Principal } from "../server/call-context.js";
+import { originUrl } from "../transport/exchange.js";
 import { isValidHost } from "../transport/request-origin.js";
 import { clientCertificateOf } from "./client-certificate.js";
 import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
 import { readNodeBody } from "./read-node-body.js";
-import { requestHeaders, socketOrigin, splitTarget, toRequest } from "./to-request.js";
+import {
+  requestHeaders,
+  requestTarget,
+  socketOrigin,
+  splitTarget,
+  toRequest,
+} from "./to-request.js";
 import { writeResponse } from "./write-response.js";
 
 const encoder = new TextEncoder();
@@ -87,12 +94,13 @@ export async function serveFetch(
  * not `http(s)://host[:port]`: a `Host` must never be able to change the path.
  */
 function urlOf(req: NodeRequest, options: NodeRequestOptions): string | undefined {
-  const { protocol, host } = options.origin ?? socketOrigin(req);
+  const origin = options.origin ?? socketOrigin(req);
+  const { protocol, host } = origin;
   if (protocol !== "http" && protocol !== "https") return undefined;
   if (host !== null && !isValidHost(host)) return undefined;
-  const { path, search } = splitTarget(options.target ?? req.originalUrl ?? req.url ?? "/");
+  const { path, search } = splitTarget(requestTarget(req, options));
   if (!path.startsWith("/")) return undefined;
-  return `${protocol}://${host ?? "localhost"}${path}${search}`;
+  return `${originUrl(origin)}${path}${search}`;
 }
 
 /** The Fetch request, or `undefined` when Node let through a URL or header Fetch refuses. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { RequestOrigin } from "../transport/exchange.js";
+import { forwarded } from "../transport/request-origin.js";
 
 /**
  * The origin a Node request names on its own: the connection's scheme and `Host` (or
@@ -11,23 +12,24 @@ export function socketOrigin(req: IncomingMessage): RequestOrigin {
   return { protocol: encrypted ? "https" : "http", host: typeof host === "string" ? host : null };
 }
 
-const firstValue = (value: string | string[] | undefined): string | undefined => {
-  const first = (Array.isArray(value) ? value[0] : value)?.split(",", 1)[0]?.trim();
-  return first ? first : undefined;
-};
-
 /**
  * The origin as a proxy in front forwarded it: `X-Forwarded-Proto` and `X-Forwarded-Host`
  * (their first values) over the connection's. Only for requests from a proxy the operator
  * declared trusted (Express's `trust proxy`, Koa's `app.proxy`).
  */
 export function forwardedOrigin(req: IncomingMessage): RequestOrigin {
-  const own = socketOrigin(req);
-  return {
-    protocol: firstValue(req.headers["x-forwarded-proto"])?.toLowerCase() ?? own.protocol,
-    host: firstValue(req.headers["x-forwarded-host"]) ?? own.host,
-    via: ["x-forwarded-host", "x-forwarded-proto"],
-  };
+  return forwarded(socketOrigin(req), (name) => {
+    const value = req.headers[name];
+    return (Array.isArray(value) ? value[0] : value) ?? null;
+  });
+}
+
+/** The request target as it arrived: the adapter's, else Express's `originalUrl`, else `req.url`. */
+export function requestTarget(
+  req: IncomingMessage & { originalUrl?: string },
+  options: { target?: string },
+): string {
+  return options.target ?? req.originalUrl ?? req.url ?? "/";
 }
 
 /** A request target split into its path and query. */

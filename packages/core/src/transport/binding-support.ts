@@ -132,16 +132,12 @@ export async function openEventStream<T>(
 ): Promise<HttpReply> {
   const read = events.next();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<typeof WAITED>((resolve) => {
+    timer = setTimeout(resolve, FIRST_EVENT_WAIT_MS, WAITED);
+  });
   let first: IteratorResult<T> | typeof WAITED;
   try {
-    // Most first events are there already: no timer for those.
-    first = await Promise.race([read, Promise.resolve(WAITED)]);
-    if (first === WAITED) {
-      const waited = new Promise<typeof WAITED>((resolve) => {
-        timer = setTimeout(resolve, FIRST_EVENT_WAIT_MS, WAITED);
-      });
-      first = await Promise.race([read, waited]);
-    }
+    first = await Promise.race([read, waited]);
   } catch (error) {
     await events.return?.();
     throw error;

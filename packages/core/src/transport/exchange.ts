@@ -97,14 +97,18 @@ export function isEventStream(body: HttpReply["body"]): body is EventFrames {
   return typeof body === "object" && body !== null;
 }
 
+/** `scheme://host` of an origin; a client that named no host gets `localhost`. */
+export function originUrl(origin: RequestOrigin): string {
+  return `${origin.protocol}://${origin.host ?? "localhost"}`;
+}
+
 /**
  * The request's absolute URL, for verifiers that want one. Built by concatenation, so a path
  * such as `//other.example/` stays a path and never names a host.
  */
 export function requestUrl(input: HttpInput): URL {
-  const { protocol, host } = input.origin;
   try {
-    return new URL(`${protocol}://${host ?? "localhost"}${input.path}${input.search}`);
+    return new URL(`${originUrl(input.origin)}${input.path}${input.search}`);
   } catch {
     return new URL("http://localhost/");
   }

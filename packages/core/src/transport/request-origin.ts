@@ -38,6 +38,21 @@ const firstValue = (header: string | null): string | undefined => {
   return first ? first : undefined;
 };
 
+/**
+ * `origin` as a trusted proxy in front forwarded it: the first values of `X-Forwarded-Host`
+ * and `X-Forwarded-Proto` over its own, unchecked, with those headers named for `Vary`.
+ */
+export function forwarded(
+  origin: RequestOrigin,
+  header: (name: string) => string | null,
+): RequestOrigin {
+  return {
+    protocol: firstValue(header("x-forwarded-proto"))?.toLowerCase() ?? origin.protocol,
+    host: firstValue(header("x-forwarded-host")) ?? origin.host,
+    via: [...new Set([...(origin.via ?? []), ...FORWARDED_VIA])],
+  };
+}
+
 function badOrigin(message: string): A2AError {
   return new A2AError("INVALID_REQUEST", message, { transportStatus: 400 });
 }
@@ -56,13 +71,8 @@ function isAllowed(hostname: string, allowed: readonly string[]): boolean {
  * @throws A2AError 400 when the host is not a valid `host[:port]` or not an allowed one.
  */
 export function checkedOrigin(input: HttpInput, policy: OriginPolicy): RequestOrigin {
-  let { protocol, host } = input.origin;
-  let via = input.origin.via ?? [];
-  if (policy.trustProxy) {
-    host = firstValue(input.header("x-forwarded-host")) ?? host;
-    protocol = firstValue(input.header("x-forwarded-proto"))?.toLowerCase() ?? protocol;
-    via = [...new Set([...via, ...FORWARDED_VIA])];
-  }
+  const origin = policy.trustProxy ? forwarded(input.origin, input.header) : input.origin;
+  const { protocol, host } = origin;
   if (protocol !== "http" && protocol !== "https") {
     throw badOrigin("The forwarded protocol is not http or https");
   }
@@ -72,10 +82,5 @@ export function checkedOrigin(input: HttpInput, policy: OriginPolicy): RequestOr
   if (policy.allowedHosts && !isAllowed(hostnameOf(host ?? "localhost"), policy.allowedHosts)) {
     throw badOrigin("The Host header names a host this agent does not serve");
   }
-  return { protocol, host, via };
-}
-
-/** `scheme://host` of a checked origin; a client that named no host gets `localhost`. */
-export function originUrl(origin: RequestOrigin): string {
-  return `${origin.protocol}://${origin.host ?? "localhost"}`;
+  return origin;
 }
