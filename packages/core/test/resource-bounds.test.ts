@@ -42,6 +42,16 @@ const post = (body: string, url = BASE, headers: Record<string, string> = {}) =>
     body,
   });
 
+/** Sends `text` without waiting for the task, and returns its id once its run is under way. */
+async function startRunning(a2a: ReturnType<typeof makeAgent>, text: string): Promise<string> {
+  const sent = await rpc(a2a, "SendMessage", {
+    message: userMessage(text),
+    configuration: { returnImmediately: true },
+  });
+  await until(() => a2a.stats().activeExecutions === 1);
+  return sent.result.task.id;
+}
+
 const completing: A2AOptions["executor"] = async (ctx, task) => {
   await task.complete(`done: ${ctx.text}`);
 };
@@ -299,12 +309,7 @@ describe("a slow stream reader is bounded", () => {
         await task.complete("done");
       },
     });
-    const sent = await rpc(a2a, "SendMessage", {
-      message: userMessage("go"),
-      configuration: { returnImmediately: true },
-    });
-    const id = sent.result.task.id;
-    await until(() => a2a.stats().activeExecutions === 1);
+    const id = await startRunning(a2a, "go");
     // Two readers: one never reads until the end, one reads as events come.
     const slow = await a2a.fetch(rpcRequest("SubscribeToTask", { id }));
     const fast = await a2a.fetch(rpcRequest("SubscribeToTask", { id }));
@@ -419,12 +424,7 @@ describe("executors that never settle", () => {
         await new Promise(() => {});
       },
     });
-    const sent = await rpc(a2a, "SendMessage", {
-      message: userMessage("hi"),
-      configuration: { returnImmediately: true },
-    });
-    const id = sent.result.task.id;
-    await until(() => a2a.stats().activeExecutions === 1);
+    const id = await startRunning(a2a, "hi");
     const stream = await a2a.fetch(rpcRequest("SubscribeToTask", { id }));
     const canceled = await rpc(a2a, "CancelTask", { id });
     expect(canceled.result.status.state).toBe("TASK_STATE_CANCELED");

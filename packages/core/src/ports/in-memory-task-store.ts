@@ -1,4 +1,5 @@
 import { parseTask, taskJson } from "../util/task-json.js";
+import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
 import { isInterrupted, isTerminal } from "../wire/v1/index.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -93,8 +94,6 @@ function statusTime(task: Task): number {
   return Number.isNaN(time) ? 0 : time;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 function positive(value: number, name: string): number {
   if (!(Number.isFinite(value) && value > 0)) {
     throw new TypeError(`InMemoryTaskStore: ${name} must be a positive number`);
@@ -178,12 +177,12 @@ export class InMemoryTaskStore implements TaskStore {
     // too deep for the engine) throws here and the stored version stays. The JSON of a task
     // that pauses or finishes is remembered: it is what a blocking send answers with.
     const state = task.status.state;
-    const json = isTerminal(state) || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
+    const finished = isTerminal(state);
+    const json = finished || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
     const previous = this.#entries.get(id);
-    const finished = isTerminal(task.status.state);
     const bytes = bytesOf(json);
     const victims = this.#makeRoom(id, key.owner, previous, bytes, finished);
     for (const [victimId, victim] of victims) this.#remove(victimId, victim);

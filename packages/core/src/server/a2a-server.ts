@@ -8,6 +8,7 @@ import {
   taskKeyString,
 } from "../ports/task-store.js";
 import { taskJson } from "../util/task-json.js";
+import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
@@ -40,8 +41,6 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** `ListTasks` serialises about this many characters between giving the event loop back. */
 const SERIALISE_SLICE_CHARS = 256 * 1024;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export interface ServerConfig {
   executor: AgentExecutorObject;
