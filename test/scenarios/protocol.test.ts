@@ -206,7 +206,7 @@ describe.each(targets)("$name: protocol", (target) => {
       expect(card.capabilities.streaming).toBe(true);
     });
 
-    it("serves the 0.3 card when the request names no version", async () => {
+    it("serves the hybrid card, for 1.0 and 0.3 clients, when the request names no version", async () => {
       const { running } = await start();
       const response = await running.fetch(running.url + CARD_PATH);
       expect(response.status).toBe(200);
@@ -214,8 +214,21 @@ describe.each(targets)("$name: protocol", (target) => {
       expect(card.protocolVersion).toMatch(/^0\.3/);
       expect(card.url).toBe(running.url);
       expect(card.preferredTransport).toBe("JSONRPC");
-      expect(card.supportedInterfaces).toBeUndefined();
+      expect(card.supportedInterfaces).toEqual([
+        { url: running.url, protocolBinding: "JSONRPC", protocolVersion: "1.0" },
+        { url: running.url, protocolBinding: "HTTP+JSON", protocolVersion: "1.0" },
+      ]);
       expect(card.name).toBe("Adapter test agent");
+    });
+
+    it("serves the pure 0.3 card to A2A-Version: 0.3", async () => {
+      const { running } = await start();
+      const response = await running.fetch(running.url + CARD_PATH, {
+        headers: { "a2a-version": "0.3" },
+      });
+      const card = await response.json();
+      expect(card.url).toBe(running.url);
+      expect(card.supportedInterfaces).toBeUndefined();
     });
 
     it("with wellKnown, serves the same card at the app root", async () => {

@@ -466,7 +466,11 @@ describe("mTLS card and Fetch entry point", () => {
     });
     expect(v1.securityRequirements).toEqual([{ schemes: { mtls: {} } }]);
     const v03 = await (
-      await a2a.fetch(new Request("http://agent.test/.well-known/agent-card.json"))
+      await a2a.fetch(
+        new Request("http://agent.test/.well-known/agent-card.json", {
+          headers: { "a2a-version": "0.3" },
+        }),
+      )
     ).json();
     expect(v03.protocolVersion).toMatch(/^0\.3/);
     expect(v03.securitySchemes.mtls).toEqual({

@@ -17,10 +17,16 @@ import {
 } from "./security/requirement.js";
 import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
-import { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
+import {
+  type CallContext,
+  defaultTaskOwner,
+  type ProtocolVersion,
+  type TaskOwner,
+} from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
 import type { HttpInput, HttpReply } from "./transport/exchange.js";
 import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
+import { SUPPORTED_VERSIONS } from "./transport/version.js";
 import type { Message } from "./wire/v1/index.js";
 
 /** Default of `maxJsonDepth`: deeper than any real message, shallow enough for every parser. */
@@ -57,6 +63,13 @@ export interface A2AOptions {
    * Default `["JSONRPC", "HTTP+JSON"]`.
    */
   bindings?: Binding[];
+  /**
+   * The A2A versions served. Default `["1.0", "0.3"]`. `["1.0"]` serves 1.0 only: no 0.3
+   * JSON-RPC methods or `/v1` routes (a 1.0 `/v1/...` path is then a tenant named `v1`),
+   * `A2A-Version: 0.3` gets VersionNotSupported, and a card request without a version gets
+   * the pure 1.0 card rather than the hybrid one.
+   */
+  protocolVersions?: ProtocolVersion[];
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /**
@@ -133,6 +146,8 @@ export interface A2A {
   /**
    * Whether `pathname` names one of the agent's endpoints (any HTTP method) when the agent is
    * mounted at `basePath` (default: the `basePath` option). Adapters pass other paths on.
+   * The app's root `/.well-known/agent-card.json` is not claimed unless the agent is mounted
+   * at the root: the app serves it where it chooses (`a2aWellKnown`, a route file).
    */
   handles(pathname: string, basePath?: string): boolean;
   /** The largest request body the agent accepts, in bytes; adapters read bodies up to it. */
@@ -158,6 +173,11 @@ const Options = z.object({
     .array(z.enum(["JSONRPC", "HTTP+JSON"]))
     .min(1)
     .refine((list) => new Set(list).size === list.length, "must not repeat a binding")
+    .optional(),
+  protocolVersions: z
+    .array(z.enum(["1.0", "0.3"]))
+    .refine((list) => list.includes("1.0"), "must include 1.0")
+    .refine((list) => new Set(list).size === list.length, "must not repeat a version")
     .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
   runTimeoutMs: z.number().int().positive().optional(),
@@ -298,6 +318,8 @@ export function createA2A(options: A2AOptions): A2A {
       allowedHosts: options.allowedHosts?.map((host) => host.toLowerCase()),
     },
     bindings,
+    // Newest first, whatever order they were given in.
+    versions: SUPPORTED_VERSIONS.filter((v) => options.protocolVersions?.includes(v) ?? true),
     maxBodyBytes,
     maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     keepAliveMs: options.keepAliveMs ?? 15_000,

@@ -12,6 +12,7 @@ export {
   type VerifiedCardSignature,
   verifyAgentCard,
 } from "./card/card-signing.js";
+export type { CardShape } from "./card/hybrid-card.js";
 export { type A2A, type A2AOptions, createA2A } from "./create-a2a.js";
 export {
   A2AError,

@@ -53,7 +53,7 @@ async function fetchCard(
   } = {},
 ): Promise<{ response: Response; card: Json }> {
   const headers = new Headers(options.headers);
-  if ((options.version ?? "1.0") === "1.0") headers.set("a2a-version", "1.0");
+  headers.set("a2a-version", options.version ?? "1.0");
   const response = await a2a.fetch(
     new Request(options.url ?? CARD_URL, { headers }),
     options.context,
@@ -467,6 +467,33 @@ describe("card security declaration (derived from the enforced requirements)", (
     expect(byId.device.security).toEqual([{ oauthDevice: [] }, { cookieKey: [] }, { bearer: [] }]);
     expect(byId.legacy.security).toEqual([{ basic: [], hmac: [] }]);
     for (const skill of card.skills) expect(skill).not.toHaveProperty("securityRequirements");
+  });
+
+  it("declares both shapes in the hybrid card a client without A2A-Version gets", async () => {
+    const agent = allSchemesAgent();
+    const pure1 = (await fetchCard(agent)).card;
+    const pure03 = (await fetchCard(agent, { version: "0.3" })).card;
+    const response = await agent.fetch(new Request(CARD_URL));
+    const hybrid = await response.json();
+    // Each scheme carries its 1.0 oneof member and its OpenAPI-style 0.3 fields side by side.
+    for (const name of Object.keys(pure1.securitySchemes)) {
+      expect(hybrid.securitySchemes[name]).toEqual({
+        ...pure03.securitySchemes[name],
+        ...pure1.securitySchemes[name],
+      });
+    }
+    expect(Object.keys(hybrid.securitySchemes).sort()).toEqual(
+      Object.keys(pure1.securitySchemes).sort(),
+    );
+    expect(hybrid.securityRequirements).toEqual(pure1.securityRequirements);
+    expect(hybrid.security).toEqual(pure03.security);
+    const skills1 = new Map(pure1.skills.map((skill: Json) => [skill.id, skill]));
+    const skills03 = new Map(pure03.skills.map((skill: Json) => [skill.id, skill]));
+    for (const skill of hybrid.skills) {
+      const { security, securityRequirements } = skill;
+      expect(securityRequirements).toEqual((skills1.get(skill.id) as Json).securityRequirements);
+      expect(security).toEqual((skills03.get(skill.id) as Json).security);
+    }
   });
 
   it("declares skill-only schemes without agent-wide requirements", async () => {
@@ -995,6 +1022,25 @@ describe("card signing", () => {
       expect(verified.header).toMatchObject({ alg: key.alg, kid: KID });
     });
   }
+
+  it("signs each shape on its own; the hybrid card verifies as 1.0 and as 0.3", async () => {
+    const agent = signedAgent(es256);
+    const hybrid = await (await agent.fetch(new Request(CARD_URL))).json();
+    const pure1 = (await fetchCard(agent)).card;
+    const pure03 = (await fetchCard(agent, { version: "0.3" })).card;
+    const signatures = [hybrid, pure1, pure03].map((card) => card.signatures[0].signature);
+    expect(new Set(signatures).size).toBe(3);
+    expect(verifiesIndependently(hybrid, es256.publicKeyObject, "ES256")).toBe(true);
+    const key = { key: es256.publicKey as CryptoKey };
+    for (const version of ["hybrid", "1.0", "0.3"] as const) {
+      await expect(verifyAgentCard(hybrid, key, { version })).resolves.toBeTruthy();
+    }
+    await expect(verifyAgentCard(pure03, key, { version: "0.3" })).resolves.toBeTruthy();
+    await expect(verifyAgentCard(pure1, key)).resolves.toBeTruthy();
+    // A shape's signature does not carry over to another shape.
+    const swapped = { ...pure1, signatures: pure03.signatures };
+    await expect(verifyAgentCard(swapped, key)).rejects.toThrow(/No signature/);
+  });
 
   it("omits jku from the protected header when not given", async () => {
     const { card } = await fetchCard(

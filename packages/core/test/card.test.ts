@@ -115,7 +115,11 @@ describe("agent card", () => {
     expect(head.headers.get("etag")).toBeTruthy();
     const post = await a2a.fetch(cardRequest(url, { method: "POST", body: "{}" }));
     expect(post.status).toBe(405);
-    expect(post.headers.get("allow")).toBe("GET");
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+    // Plain HTTP, not a JSON-RPC endpoint: a google.rpc.Status body.
+    const body = await post.json();
+    expect(body.jsonrpc).toBeUndefined();
+    expect(body.error).toMatchObject({ code: 405, status: "UNIMPLEMENTED" });
   });
 
   it("derives capabilities and optional fields from the configuration", async () => {

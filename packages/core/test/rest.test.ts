@@ -780,20 +780,20 @@ describe.each(SCOPES)("HTTP+JSON routes $name", (scope) => {
 
   describe("wrong methods and unknown routes", () => {
     it.each([
-      ["DELETE", "/tasks", "GET"],
-      ["POST", "/tasks", "GET"],
+      ["DELETE", "/tasks", "GET, HEAD"],
+      ["POST", "/tasks", "GET, HEAD"],
       ["GET", "/message:send", "POST"],
       ["PUT", "/message:send", "POST"],
       ["GET", "/message:stream", "POST"],
-      ["PUT", "/tasks/x:subscribe", "GET, POST"],
-      ["DELETE", "/tasks/x:subscribe", "GET, POST"],
+      ["PUT", "/tasks/x:subscribe", "GET, HEAD, POST"],
+      ["DELETE", "/tasks/x:subscribe", "GET, HEAD, POST"],
       ["GET", "/tasks/x:cancel", "POST"],
-      ["POST", "/tasks/x", "GET"],
-      ["DELETE", "/tasks/x", "GET"],
-      ["DELETE", "/tasks/x/pushNotificationConfigs", "GET, POST"],
-      ["POST", "/tasks/x/pushNotificationConfigs/c", "GET, DELETE"],
-      ["PATCH", "/tasks/x/pushNotificationConfigs/c", "GET, DELETE"],
-      ["POST", "/extendedAgentCard", "GET"],
+      ["POST", "/tasks/x", "GET, HEAD"],
+      ["DELETE", "/tasks/x", "GET, HEAD"],
+      ["DELETE", "/tasks/x/pushNotificationConfigs", "GET, HEAD, POST"],
+      ["POST", "/tasks/x/pushNotificationConfigs/c", "GET, HEAD, DELETE"],
+      ["PATCH", "/tasks/x/pushNotificationConfigs/c", "GET, HEAD, DELETE"],
+      ["POST", "/extendedAgentCard", "GET, HEAD"],
     ])("%s %s answers 405 with Allow: %s", async (method, path, allow) => {
       const env = setup();
       const task = await sendTask(env, prefix, "input please");

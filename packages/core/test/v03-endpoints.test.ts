@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { A2A, A2AOptions, FetchContext, RequestContext } from "../src/index.js";
+import * as v1 from "../src/wire/v1/index.js";
 import * as v03 from "../src/wire/v03/index.js";
 import {
   BASE,
@@ -1271,10 +1272,12 @@ describe("agent card by version", () => {
     skills: testCard.skills,
   };
 
-  it("a client without A2A-Version gets the 0.3 card, valid for the 0.3 schema", async () => {
+  const v03Request = (url = CARD_URL) => new Request(url, { headers: { "a2a-version": "0.3" } });
+
+  it("A2A-Version 0.3 gets the pure 0.3 card, valid for the 0.3 schema", async () => {
     const env = setup();
     for (const url of [CARD_URL, `${BASE}/.well-known/agent-card.json`]) {
-      const response = await env.a2a.fetch(new Request(url));
+      const response = await env.a2a.fetch(v03Request(url));
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("application/json");
       expect(response.headers.get("vary")).toBe("A2A-Version");
@@ -1284,12 +1287,30 @@ describe("agent card by version", () => {
     }
   });
 
+  it("a client without A2A-Version gets the hybrid card: the 1.0 card plus the 0.3 fields", async () => {
+    const env = setup();
+    const pure1 = await (await env.a2a.fetch(cardRequest(CARD_URL))).json();
+    const response = await env.a2a.fetch(new Request(CARD_URL));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("vary")).toBe("A2A-Version");
+    const hybrid = await response.json();
+    expect(hybrid).toEqual({
+      ...pure1,
+      protocolVersion: expected03.protocolVersion,
+      url: expected03.url,
+      preferredTransport: expected03.preferredTransport,
+      additionalInterfaces: expected03.additionalInterfaces,
+    });
+    // Each version's reader finds its own fields.
+    expect(v1.AgentCard.safeParse(hybrid).success).toBe(true);
+    expect(v03.AgentCard.safeParse(hybrid).success).toBe(true);
+  });
+
   it("A2A-Version 0.3, 0.3.0 and ?A2A-Version=0.3 get the same 0.3 card", async () => {
     const env = setup();
-    const plain = await env.a2a.fetch(new Request(CARD_URL));
+    const plain = await env.a2a.fetch(v03Request());
     const plainText = await plain.text();
     for (const request of [
-      new Request(CARD_URL, { headers: { "a2a-version": "0.3" } }),
       new Request(CARD_URL, { headers: { "a2a-version": "0.3.0" } }),
       new Request(`${CARD_URL}?A2A-Version=0.3`),
     ]) {
@@ -1302,35 +1323,40 @@ describe("agent card by version", () => {
 
   it("A2A-Version 1.0 gets the 1.0 card; each shape has its own ETag and 304", async () => {
     const env = setup();
-    const v1 = await env.a2a.fetch(cardRequest(CARD_URL));
-    const card1 = await v1.json();
+    const v1Response = await env.a2a.fetch(cardRequest(CARD_URL));
+    const card1 = await v1Response.json();
     expect(card1.supportedInterfaces).toEqual([
       { url: "http://agent.test/a2a", protocolBinding: "JSONRPC", protocolVersion: "1.0" },
       { url: "http://agent.test/a2a", protocolBinding: "HTTP+JSON", protocolVersion: "1.0" },
     ]);
     expect(card1.url).toBeUndefined();
     expect(card1.protocolVersion).toBeUndefined();
-    const v0 = await env.a2a.fetch(new Request(CARD_URL));
+    const v0 = await env.a2a.fetch(v03Request());
     expect(await v0.json()).toEqual(expected03);
-    const etag1 = v1.headers.get("etag")!;
+    const hybrid = await env.a2a.fetch(new Request(CARD_URL));
+    const etag1 = v1Response.headers.get("etag")!;
     const etag03 = v0.headers.get("etag")!;
-    expect(etag1).toMatch(/^".+"$/);
-    expect(etag03).toMatch(/^".+"$/);
-    expect(etag03).not.toBe(etag1);
+    const etagHybrid = hybrid.headers.get("etag")!;
+    for (const etag of [etag1, etag03, etagHybrid]) expect(etag).toMatch(/^".+"$/);
+    expect(new Set([etag1, etag03, etagHybrid]).size).toBe(3);
 
     const same03 = await env.a2a.fetch(
-      new Request(CARD_URL, { headers: { "if-none-match": etag03 } }),
+      new Request(CARD_URL, { headers: { "a2a-version": "0.3", "if-none-match": etag03 } }),
     );
     expect(same03.status).toBe(304);
     expect(same03.headers.get("etag")).toBe(etag03);
     expect(await same03.text()).toBe("");
+    const sameHybrid = await env.a2a.fetch(
+      new Request(CARD_URL, { headers: { "if-none-match": etagHybrid } }),
+    );
+    expect(sameHybrid.status).toBe(304);
     const same1 = await env.a2a.fetch(
       cardRequest(CARD_URL, { headers: { "if-none-match": etag1 } }),
     );
     expect(same1.status).toBe(304);
     expect(same1.headers.get("etag")).toBe(etag1);
     const crossed03 = await env.a2a.fetch(
-      new Request(CARD_URL, { headers: { "if-none-match": etag1 } }),
+      new Request(CARD_URL, { headers: { "a2a-version": "0.3", "if-none-match": etag1 } }),
     );
     expect(crossed03.status).toBe(200);
     expect(await crossed03.json()).toEqual(expected03);
@@ -1346,7 +1372,7 @@ describe("agent card by version", () => {
       card: { ...testCard, capabilities: { extendedAgentCard: true } },
       bindings: ["HTTP+JSON", "JSONRPC"],
     });
-    const card = await (await env.a2a.fetch(new Request(CARD_URL))).json();
+    const card = await (await env.a2a.fetch(v03Request())).json();
     expectWire(v03.AgentCard, card);
     expect(card.supportsAuthenticatedExtendedCard).toBe(true);
     expect(card.capabilities).toEqual({ streaming: true, pushNotifications: false });

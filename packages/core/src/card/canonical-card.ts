@@ -104,9 +104,9 @@ export function withoutDefaults<T>(card: T): T {
 
 /**
  * The JWS payload of a card: its RFC 8785 (JCS) form without `signatures` (spec §8.4.1).
- * A 1.0 card is stripped of default values first; a 0.3 card is taken as it is.
+ * A 1.0 card is stripped of default values first; a 0.3 or hybrid card is taken as it is.
  */
-export function canonicalCard(card: object, version: "1.0" | "0.3"): string {
+export function canonicalCard(card: object, version: "1.0" | "0.3" | "hybrid"): string {
   const { signatures: _, ...unsigned } = card as { signatures?: unknown };
   const payload = canonicalize(version === "1.0" ? withoutDefaults(unsigned) : unsigned);
   if (payload === undefined) throw new TypeError("the card cannot be canonicalized");

@@ -6,10 +6,14 @@ import { withoutDefaults } from "./canonical-card.js";
 import type { AgentCardInput } from "./card-input.js";
 import { type CardRepresentation, representCard } from "./card-response.js";
 import type { CardSigner } from "./card-signing.js";
+import { type CardShape, hybridCard } from "./hybrid-card.js";
 
 /** What a card modifier knows about the request. */
 export interface CardContext {
+  /** The version asked for; a request that names none means 0.3 (spec §3.6.2). */
   readonly version: ProtocolVersion;
+  /** The shape the card is served in: the version's own, or `hybrid` (no version named). */
+  readonly shape: CardShape;
   /** `""` for the public card, which is not per tenant. */
   readonly tenant: string;
   /** The caller, when the request authenticated (the public card never requires it). */
@@ -61,27 +65,27 @@ export class CardService {
     return this.#config.cardModifier !== undefined;
   }
 
-  /** The public card for `agentUrl` in the shape of `version`, with its ETag. */
+  /** The public card for `agentUrl` in `shape`, with its ETag. */
   publicCard(
     agentUrl: string,
-    version: ProtocolVersion,
+    shape: CardShape,
     context: () => Promise<CardContext>,
   ): Promise<CardRepresentation> {
     const modifier = this.#config.cardModifier;
     if (modifier) {
       return context().then(async (ctx) =>
         representCard(
-          await this.#finish(await this.#modified("public", agentUrl, modifier, ctx), version),
+          await this.#finish(await this.#modified("public", agentUrl, modifier, ctx), shape),
         ),
       );
     }
-    const key = `${version} ${agentUrl}`;
+    const key = `${shape} ${agentUrl}`;
     let cached = this.#represented.get(key);
     if (!cached) {
       if (this.#represented.size >= MAX_CACHED_CARDS) {
         this.#represented.delete(this.#represented.keys().next().value!);
       }
-      cached = this.#finish(this.#base("public", agentUrl), version).then(representCard);
+      cached = this.#finish(this.#base("public", agentUrl), shape).then(representCard);
       cached.catch(() => this.#represented.delete(key));
       this.#represented.set(key, cached);
     }
@@ -91,8 +95,15 @@ export class CardService {
   /** The extended card for a call, in the shape of its version. Call only when configured. */
   async extendedCard(call: CallContext): Promise<object> {
     const modifier = this.#config.extendedCardModifier;
+    const context: CardContext = {
+      version: call.version,
+      shape: call.version,
+      tenant: call.tenant,
+      principal: call.principal,
+      headers: call.headers,
+    };
     const card = modifier
-      ? await this.#modified("extended", call.agentUrl, modifier, call)
+      ? await this.#modified("extended", call.agentUrl, modifier, context)
       : this.#base("extended", call.agentUrl);
     return this.#finish(card, call.version);
   }
@@ -120,12 +131,17 @@ export class CardService {
     return modifier(structuredClone(this.#base(kind, agentUrl)), context);
   }
 
-  /** The served form: converted to 0.3 if asked, without defaults, signed if configured. */
-  async #finish(card: AgentCard, version: ProtocolVersion): Promise<object> {
-    const shaped: object = version === "0.3" ? agentCardToV03(card) : withoutDefaults(card);
+  /** The served form: in `shape`, without defaults, signed (each shape on its own). */
+  async #finish(card: AgentCard, shape: CardShape): Promise<object> {
+    const shaped: object =
+      shape === "0.3"
+        ? agentCardToV03(card)
+        : shape === "hybrid"
+          ? hybridCard(card)
+          : withoutDefaults(card);
     const { signer } = this.#config;
     if (!signer) return shaped;
     const { signatures: _, ...unsigned } = shaped as { signatures?: unknown };
-    return { ...unsigned, signatures: [await signer(unsigned, version)] };
+    return { ...unsigned, signatures: [await signer(unsigned, shape)] };
   }
 }

@@ -12,6 +12,7 @@ import {
 import { compact } from "../wire/convert/compact.js";
 import type { AgentCardSignature } from "../wire/v1/index.js";
 import { canonicalCard } from "./canonical-card.js";
+import type { CardShape } from "./hybrid-card.js";
 
 const encoder = new TextEncoder();
 
@@ -27,8 +28,8 @@ export interface CardSigningOptions {
   jku?: string;
 }
 
-/** Signs canonical card payloads; one signer per agent. */
-export type CardSigner = (card: object, version: "1.0" | "0.3") => Promise<AgentCardSignature>;
+/** Signs canonical card payloads, of a card in the given shape; one signer per agent. */
+export type CardSigner = (card: object, shape: CardShape) => Promise<AgentCardSignature>;
 
 /** Same payload, same signature: keeps ETags stable for algorithms that sign at random. */
 const MAX_CACHED_SIGNATURES = 256;
@@ -47,8 +48,8 @@ export function cardSigner(options: CardSigningOptions): CardSigner {
       .sign(await key);
     return { protected: jws.protected!, signature: jws.signature };
   };
-  return (card, version) => {
-    const payload = canonicalCard(card, version);
+  return (card, shape) => {
+    const payload = canonicalCard(card, shape);
     let signature = cache.get(payload);
     if (!signature) {
       if (cache.size >= MAX_CACHED_SIGNATURES) cache.delete(cache.keys().next().value!);
@@ -83,13 +84,14 @@ function keyResolver(keys: CardVerificationKeys): FlattenedVerifyGetKey {
  * Verifies a card's signatures (spec §8.4.3): each is checked over the card's JCS form
  * without `signatures` until one verifies. `jku` is not followed: keys come from `keys`, so
  * a forged card cannot point at its own key.
- * @param version the card's shape: `"1.0"` (default) or `"0.3"`.
+ * @param version the card's shape: `"1.0"` (default), `"0.3"`, or `"hybrid"` (the card
+ *   served without `A2A-Version`; its 1.0 and 0.3 forms are the same bytes, so either works).
  * @throws Error when the card has no signature that verifies with `keys`.
  */
 export async function verifyAgentCard(
   card: { signatures?: readonly AgentCardSignature[] },
   keys: CardVerificationKeys,
-  options: { version?: "1.0" | "0.3"; algorithms?: string[] } = {},
+  options: { version?: CardShape; algorithms?: string[] } = {},
 ): Promise<VerifiedCardSignature> {
   const signatures = card.signatures ?? [];
   if (signatures.length === 0) throw new Error("The agent card is not signed");

@@ -23,6 +23,8 @@ export interface BindingDeps {
   requiredExtensions: readonly AgentExtension[];
   /** Who may call; checked before a request's body is read. */
   security: SecurityPolicy;
+  /** Protocol versions served: 1.0, and 0.3 unless the agent serves 1.0 only. */
+  versions: readonly ProtocolVersion[];
 }
 
 /** Any failure as an A2AError; anything unexpected is logged and becomes InternalError. */

@@ -10,7 +10,7 @@ import { checkedOrigin, type OriginPolicy } from "./request-origin.js";
 import { decodeSegments, handleRest } from "./rest/handle-rest.js";
 import { isRestPath } from "./rest/routes.js";
 import { statusReply } from "./rest/status-error.js";
-import { negotiateCardVersion, requestedVersion } from "./version.js";
+import { negotiateCardShape, requestedVersion } from "./version.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
@@ -43,11 +43,16 @@ function notFound(path: string): HttpReply {
   );
 }
 
-function methodNotAllowed(allow: string): HttpReply {
+/**
+ * 405 with `Allow`: a JSON-RPC error body at the JSON-RPC endpoint, whose clients read
+ * one; a `google.rpc.Status` body elsewhere (the card is plain HTTP).
+ */
+function methodNotAllowed(allow: string, endpoint: "jsonrpc" | "card"): HttpReply {
   const error = new A2AError("INVALID_REQUEST", `Method not allowed; use ${allow}`, {
     transportStatus: 405,
   });
-  const reply = errorReply(null, error);
+  const reply =
+    endpoint === "jsonrpc" ? errorReply(null, error) : statusReply(error, "application/json");
   reply.headers.allow = allow;
   return reply;
 }
@@ -66,7 +71,9 @@ export interface FetchHandler {
   handle(input: HttpInput): Promise<HttpReply>;
   /**
    * Whether `pathname` names one of the agent's endpoints (any HTTP method), with the agent
-   * mounted at `basePath`. Adapters pass everything else on to the host app.
+   * mounted at `basePath`: its card at `<basePath>/.well-known/agent-card.json`, never the
+   * app's root card unless mounted at the root. Adapters pass everything else on to the
+   * host app. (`handle` and `fetch` still answer a root card request routed to them.)
    */
   handles(pathname: string, basePath?: string): boolean;
 }
@@ -88,7 +95,11 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
   };
 
   const handles = (pathname: string, basePath?: string): boolean => {
-    const endpoint = endpointOf(pathname, normalizeBasePath(basePath ?? config.basePath));
+    const base = normalizeBasePath(basePath ?? config.basePath);
+    // The app's root card is the app's: an agent mounted below the root answers it only
+    // where the app routes it (`a2aWellKnown`, a route file), never by claiming it here.
+    if (pathname === WELL_KNOWN_CARD_PATH) return base === "";
+    const endpoint = endpointOf(pathname, base);
     if (endpoint.kind !== "rest") return endpoint.kind !== "none";
     try {
       return isRestPath(decodeSegments(endpoint.rel));
@@ -113,18 +124,21 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
       }
       const agentUrl = config.publicUrl ?? `${originUrl(origin)}${base || "/"}`;
       if (endpoint.kind === "card") {
-        if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET");
-        // The card's shape follows the requested version; none means 0.3 (spec §3.6.2).
-        const version = negotiateCardVersion(requestedVersion(input));
+        if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET, HEAD", "card");
+        // The card's shape follows the requested version (see negotiateCardShape).
+        const requested = requestedVersion(input);
+        const shape = negotiateCardShape(requested, config.versions);
         // The public card stays public: a caller is identified for the modifier, never refused.
         const context = async () => ({
-          version,
+          // None means 0.3 (spec §3.6.2), whatever shape answers it.
+          version: shape === "hybrid" ? ("0.3" as const) : shape,
+          shape,
           tenant: "",
           principal: await config.security.identify(input),
           headers: input.headers(),
         });
         const { cards } = config;
-        const card = await cards.publicCard(agentUrl, version, context);
+        const card = await cards.publicCard(agentUrl, shape, context);
         // The card names the origin: headers it was read from are part of the response's key.
         const vary = config.publicUrl === undefined ? (origin.via ?? []) : [];
         return cardReply(input, card, {
@@ -134,7 +148,7 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
         });
       }
       if (endpoint.kind === "jsonrpc") {
-        if (method !== "POST") return methodNotAllowed("POST");
+        if (method !== "POST") return methodNotAllowed("POST", "jsonrpc");
         return await handleJsonRpc(config, input, agentUrl);
       }
       return (await handleRest(config, input, endpoint.rel, agentUrl)) ?? notFound(path);

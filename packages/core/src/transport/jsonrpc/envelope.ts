@@ -40,9 +40,9 @@ export function parseEnvelope(body: unknown): JsonRpcRequest {
   return { id, method: body.method, params: body.params ?? {} };
 }
 
-/** A JSON-RPC success response body. */
+/** A JSON-RPC success response body; it always has `result` (`null` for no value). */
 export function resultBody(id: JsonRpcId, result: unknown): string {
-  if (result === undefined) return JSON.stringify({ jsonrpc: "2.0", id, result });
+  if (result === undefined) return JSON.stringify({ jsonrpc: "2.0", id, result: null });
   return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJson(result)}}`;
 }
 

@@ -36,7 +36,11 @@ export async function handleJsonRpc(
     const body = await readJsonBody(input, deps);
     id = readableId(body);
     const rpc = parseEnvelope(body);
-    const version = negotiateJsonRpcVersion(requestedVersion(input), METHODS_V03.has(rpc.method));
+    const version = negotiateJsonRpcVersion(
+      requestedVersion(input),
+      METHODS_V03.has(rpc.method),
+      deps.versions,
+    );
     const method = METHODS[version].get(rpc.method);
     if (!method) {
       throw new A2AError("METHOD_NOT_FOUND", `Method not found in A2A ${version}: ${rpc.method}`, {

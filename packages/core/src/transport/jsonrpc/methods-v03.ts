@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { EventStream } from "../../server/a2a-server.js";
 import * as convert from "../../wire/convert/index.js";
+import { withProtoNames } from "../../wire/proto-names.js";
 import * as v1 from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 import * as v03 from "../../wire/v03/index.js";
@@ -118,7 +119,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
     via(
       "ListTasks",
       // 0.3 has no tenants: a `tenant` query parameter must not select one.
-      v1.ListTasksRequest.omit({ tenant: true }),
+      withProtoNames(v1.ListTasksFields.omit({ tenant: true })),
       (p) => p,
       (r: v1.ListTasksResponse) => ({
         ...r,

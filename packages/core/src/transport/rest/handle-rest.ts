@@ -7,7 +7,7 @@ import {
   readJsonBody,
   toA2AError,
 } from "../binding-support.js";
-import type { HttpInput, HttpReply } from "../exchange.js";
+import { type HttpInput, type HttpReply, isEventStream } from "../exchange.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
 import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { parseParams } from "../validation.js";
@@ -22,7 +22,7 @@ const EXTENDED_CARD_METHODS = new Set([
 ]);
 
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
-const BOOLEAN_QUERY = new Set(["includeArtifacts"]);
+const BOOLEAN_QUERY = new Set(["includeArtifacts", "include_artifacts"]);
 
 function queryParams(search: string): Record<string, unknown> {
   const params: Record<string, unknown> = {};
@@ -84,11 +84,24 @@ export async function handleRest(
   rel: string,
   agentUrl: string,
 ): Promise<HttpReply | undefined> {
+  const reply = await answerRest(deps, input, rel, agentUrl);
+  if (reply === undefined || input.method !== "HEAD") return reply;
+  // HEAD answers like GET, without the body: a stream is released at once.
+  if (isEventStream(reply.body)) reply.body.close();
+  return { ...reply, body: null };
+}
+
+async function answerRest(
+  deps: BindingDeps,
+  input: HttpInput,
+  rel: string,
+  agentUrl: string,
+): Promise<HttpReply | undefined> {
   let contentType = A2A_JSON;
   try {
     const segments = decodeSegments(rel);
     const underV1 = segments[0] === "v1";
-    const version = negotiateRestVersion(requestedVersion(input), underV1);
+    const version = negotiateRestVersion(requestedVersion(input), underV1, deps.versions);
     let routed: RouteResult;
     if (version === "1.0") {
       routed = matchRoute(input.method, segments, "1.0");

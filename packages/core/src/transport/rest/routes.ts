@@ -124,8 +124,12 @@ export function matchRoute(
     route = routeOf(segments.slice(1), dialect);
   }
   if (!route) return { kind: "no-route" };
-  const handler = route.handlers[httpMethod];
-  if (!handler) return { kind: "method-not-allowed", allow: Object.keys(route.handlers) };
+  // HEAD is GET without the body (RFC 9110 §9.3.2).
+  const handler = route.handlers[httpMethod === "HEAD" ? "GET" : httpMethod];
+  if (!handler) {
+    const allow = Object.keys(route.handlers).flatMap((m) => (m === "GET" ? [m, "HEAD"] : [m]));
+    return { kind: "method-not-allowed", allow };
+  }
   if (dialect === "0.3") {
     return {
       kind: "match",

@@ -42,6 +42,14 @@ export const TASK_STATES = [
 export const TaskState = z.enum(TASK_STATES);
 export type TaskState = z.infer<typeof TaskState>;
 
+/**
+ * `ListTasks`' state filter: a state, or `TASK_STATE_UNSPECIFIED` (the proto default, and
+ * so what a client that sets no filter may send), which means no filter.
+ */
+export const TaskStateFilter = z
+  .union([TaskState, z.literal("TASK_STATE_UNSPECIFIED")])
+  .transform((state) => (state === "TASK_STATE_UNSPECIFIED" ? undefined : state));
+
 /** `Role`, by name. */
 export const Role = z.enum(["ROLE_USER", "ROLE_AGENT"]);
 export type Role = z.infer<typeof Role>;
