@@ -18,7 +18,12 @@ export default defineConfig({
         test: {
           name: "adapters",
           root: dir("./test"),
-          include: ["scenarios/**/*.test.ts", "unit/**/*.test.ts", "e2e/**/*.test.ts"],
+          include: [
+            "scenarios/**/*.test.ts",
+            "unit/**/*.test.ts",
+            "e2e/**/*.test.ts",
+            "interop/**/*.test.ts",
+          ],
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { type A2A, createA2A, silentLogger } from "@a2a-mount/core";
+import { type A2A, A2AError, createA2A, silentLogger } from "@a2a-mount/core";
 
 /** A promise with its resolver, for steering the agent from a test. */
 export function gate<T = void>() {
@@ -23,6 +23,9 @@ export interface TestAgent {
  * - `message`: answers with a plain Message (no task);
  * - `slow`: goes working, then waits until the test calls `release()` (or a cancel);
  * - `fail`: fails the task;
+ * - `ask`: stops at input-required (a follow-up message on the task runs the agent again);
+ * - `refuse late`: after 250 ms (so a stream has opened by then) refuses the request with
+ *   UnsupportedOperation, before any task exists;
  * - anything else: working, an artifact echoing the text in two chunks, completed.
  */
 export function makeTestAgent(
@@ -46,6 +49,14 @@ export function makeTestAgent(
         return { messageId: "reply", role: "ROLE_AGENT", parts: [{ text: "hi" }] };
       if (ctx.text === "fail") {
         await task.fail("failed on purpose");
+        return;
+      }
+      if (ctx.text === "refuse late") {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        throw new A2AError("UNSUPPORTED_OPERATION", "refused on purpose");
+      }
+      if (ctx.text === "ask") {
+        await task.inputRequired("tell me more");
         return;
       }
       await task.working("working");

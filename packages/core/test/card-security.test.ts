@@ -782,6 +782,10 @@ async function expectUnauthenticated(route: (typeof EXTENDED_ROUTES)[number], re
   if (route.name.startsWith("JSON-RPC")) {
     expect(body.error.code).toBe(-32030);
     expect(body).not.toHaveProperty("result");
+  } else if (route.version === "0.3") {
+    // 0.3 HTTP+JSON errors are the JSON-RPC error object, as the 0.3 REST clients read them.
+    expect(body.code).toBe(-32030);
+    expect(body.data[0].reason).toBe("UNAUTHENTICATED");
   } else {
     expect(body.error.code).toBe(401);
     expect(body.error.status).toBe("UNAUTHENTICATED");
@@ -833,13 +837,25 @@ describe("extended agent card", () => {
           expect(card.protocolVersion).toBe("0.3.0");
           expect(card.url).toBe(BASE);
           expect(card.supportsAuthenticatedExtendedCard).toBe(true);
-          expect(card.securitySchemes.bearer).toEqual({
-            type: "http",
-            scheme: "Bearer",
-            bearerFormat: "JWT",
-            description: "A JWT from our issuer",
-          });
-          expect(card.security).toEqual([{ bearer: [] }]);
+          if (route.name.startsWith("JSON-RPC")) {
+            expect(card.securitySchemes.bearer).toEqual({
+              type: "http",
+              scheme: "Bearer",
+              bearerFormat: "JWT",
+              description: "A JWT from our issuer",
+            });
+            expect(card.security).toEqual([{ bearer: [] }]);
+          } else {
+            // The ProtoJSON of the 0.3 proto AgentCard: security in its proto shapes.
+            expect(card.securitySchemes.bearer).toEqual({
+              httpAuthSecurityScheme: {
+                scheme: "Bearer",
+                bearerFormat: "JWT",
+                description: "A JWT from our issuer",
+              },
+            });
+            expect(card.security).toEqual([{ schemes: { bearer: {} } }]);
+          }
           expect(card).not.toHaveProperty("supportedInterfaces");
         }
       });

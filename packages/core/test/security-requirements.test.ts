@@ -462,15 +462,16 @@ describe("401 and 403 on every binding", () => {
     expect(guarded.runs.length + scoped.runs.length).toBe(0);
   });
 
-  it("0.3 HTTP+JSON (/v1/message:send): HTTP 401 with a status body as application/json", async () => {
+  it("0.3 HTTP+JSON (/v1/message:send): HTTP 401 with a JSON-RPC error object as application/json", async () => {
     const got = await sendRest03(guarded.a2a);
     expect(got.status).toBe(401);
     expect(got.headers.get("content-type")).toBe("application/json");
-    expect(got.body.error).toMatchObject({ code: 401, status: "UNAUTHENTICATED" });
+    expect(got.body).toMatchObject({ code: -32030 });
+    expect(errorInfo(got.body.data).reason).toBe("UNAUTHENTICATED");
     expect(got.headers.get("www-authenticate")).toBe(CHALLENGE);
     const denied = await sendRest03(scoped.a2a, oauthToken("oauth-a"));
     expect(denied.status).toBe(403);
-    expect(denied.body.error).toMatchObject({ code: 403, status: "PERMISSION_DENIED" });
+    expect(denied.body).toMatchObject({ code: -32031 });
   });
 
   it("the same credentials pass on every binding", async () => {

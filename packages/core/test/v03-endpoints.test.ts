@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { A2A, A2AOptions, FetchContext, RequestContext } from "../src/index.js";
+import {
+  type A2A,
+  A2AError,
+  type A2AOptions,
+  type FetchContext,
+  type RequestContext,
+} from "../src/index.js";
 import * as v1 from "../src/wire/v1/index.js";
 import * as v03 from "../src/wire/v03/index.js";
 import {
@@ -150,7 +156,26 @@ async function ok(a2a: A2A, method: string, path: string, options: RestOptions =
   return JSON.parse(text) as Json;
 }
 
-/** A `google.rpc.Status` error body with its `ErrorInfo` detail. */
+/** JSON-RPC codes of the error reasons, for the 0.3 HTTP+JSON error bodies. */
+const CODE_OF: Readonly<Record<string, number>> = {
+  JSON_PARSE: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  TASK_NOT_FOUND: -32001,
+  TASK_NOT_CANCELABLE: -32002,
+  PUSH_NOTIFICATION_NOT_SUPPORTED: -32003,
+  UNSUPPORTED_OPERATION: -32004,
+  CONTENT_TYPE_NOT_SUPPORTED: -32005,
+  EXTENDED_AGENT_CARD_NOT_CONFIGURED: -32007,
+  VERSION_NOT_SUPPORTED: -32009,
+};
+
+/**
+ * An error body with its `ErrorInfo` detail: a `google.rpc.Status` (1.0), or on 0.3 routes
+ * the JSON-RPC error object `{code, message, data}` the 0.3 REST clients read, normalised
+ * to the Status form for the caller's further checks.
+ */
 async function expectStatusError(
   response: Response,
   httpStatus: number,
@@ -160,7 +185,16 @@ async function expectStatusError(
   const text = await response.text();
   expect(response.status, text).toBe(httpStatus);
   expect(response.headers.get("content-type")).not.toBe("text/event-stream");
-  const body = JSON.parse(text) as Json;
+  const raw = JSON.parse(text) as Json;
+  if (!("error" in raw)) {
+    expect(Object.keys(raw).sort()).toEqual(["code", "data", "message"]);
+    expect(raw.code).toBe(CODE_OF[reason]);
+    expect(raw.message.length).toBeGreaterThan(0);
+    expect(raw.data[0]["@type"]).toBe(ERROR_INFO);
+    expect(raw.data[0].reason).toBe(reason);
+    return { error: { details: raw.data, message: raw.message } };
+  }
+  const body = raw;
   expect(Object.keys(body)).toEqual(["error"]);
   expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message", "status"]);
   expect(body.error.code).toBe(httpStatus);
@@ -180,6 +214,15 @@ async function expectRestInvalidParams(response: Response, fields: string[]): Pr
   expect(body.error.details[1]["@type"]).toBe(BAD_REQUEST);
   expect(body.error.details[1].fieldViolations.map((v: Json) => v.field)).toEqual(fields);
   return body;
+}
+
+/** A stream of exactly one event, a JSON-RPC error response: returns it. */
+async function readStreamError(response: Response): Promise<Json> {
+  expectSse(response);
+  const { events } = parseSse(await response.text());
+  expect(events).toHaveLength(1);
+  expect(events[0].result).toBeUndefined();
+  return events[0];
 }
 
 function expectSse(response: Response): void {
@@ -256,6 +299,96 @@ function taskView03(task: Json) {
     })),
     history: (task.history ?? []).map(messageView03),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// 0.3 HTTP+JSON answers in ProtoJSON, read back as the 0.3 JSON-RPC shapes, so both bindings
+// can be compared (the ProtoJSON itself is checked against the official client elsewhere)
+// ---------------------------------------------------------------------------------------
+
+const STATE_FROM_PROTO: Readonly<Record<string, string>> = {
+  TASK_STATE_SUBMITTED: "submitted",
+  TASK_STATE_WORKING: "working",
+  TASK_STATE_COMPLETED: "completed",
+  TASK_STATE_FAILED: "failed",
+  TASK_STATE_CANCELLED: "canceled",
+  TASK_STATE_INPUT_REQUIRED: "input-required",
+  TASK_STATE_REJECTED: "rejected",
+  TASK_STATE_AUTH_REQUIRED: "auth-required",
+};
+
+function part03FromProto(part: Json): Json {
+  if ("text" in part) return { kind: "text", text: part.text };
+  if ("file" in part) {
+    const { fileWithUri, fileWithBytes, mimeType } = part.file;
+    const file = fileWithUri !== undefined ? { uri: fileWithUri } : { bytes: fileWithBytes };
+    return { kind: "file", file: mimeType === undefined ? file : { ...file, mimeType } };
+  }
+  return { kind: "data", data: part.data.data };
+}
+
+function message03FromProto(message: Json): Json {
+  expect(message.kind).toBeUndefined();
+  expect(message.parts).toBeUndefined();
+  const { content, role, ...rest } = message;
+  return {
+    kind: "message",
+    ...rest,
+    role: { ROLE_USER: "user", ROLE_AGENT: "agent" }[role as string],
+    parts: content.map(part03FromProto),
+  };
+}
+
+function status03FromProto(status: Json): Json {
+  const { state, message, ...rest } = status;
+  expect(STATE_FROM_PROTO[state]).toBeDefined();
+  return {
+    ...rest,
+    state: STATE_FROM_PROTO[state],
+    ...(message && { message: message03FromProto(message) }),
+  };
+}
+
+function artifact03FromProto(artifact: Json): Json {
+  return { ...artifact, parts: artifact.parts.map(part03FromProto) };
+}
+
+/** A ProtoJSON `Task` of a /v1 route as the 0.3 task JSON-RPC answers with. */
+function task03FromProto(task: Json): Json {
+  expect(task.kind).toBeUndefined();
+  const { status, artifacts, history, ...rest } = task;
+  return {
+    kind: "task",
+    ...rest,
+    contextId: task.contextId ?? "",
+    status: status03FromProto(status),
+    ...(artifacts && { artifacts: artifacts.map(artifact03FromProto) }),
+    ...(history && { history: history.map(message03FromProto) }),
+  };
+}
+
+/** A ProtoJSON `StreamResponse` (one /v1 SSE event) as the bare 0.3 event. */
+function event03FromProto(event: Json): Json {
+  const [kind, ...others] = Object.keys(event);
+  expect(others).toEqual([]);
+  const value = event[kind!];
+  if (kind === "task") return task03FromProto(value);
+  if (kind === "message") return message03FromProto(value);
+  if (kind === "statusUpdate") {
+    return {
+      kind: "status-update",
+      ...value,
+      status: status03FromProto(value.status),
+      final: value.final ?? false,
+    };
+  }
+  expect(kind).toBe("artifactUpdate");
+  return { kind: "artifact-update", ...value, artifact: artifact03FromProto(value.artifact) };
+}
+
+/** GET /v1/tasks/{id}: the task, read back as the 0.3 JSON shape. */
+async function getTask03(env: Env, id: string, query = ""): Promise<Json> {
+  return task03FromProto(await ok(env.a2a, "GET", `/v1/tasks/${id}${query}`));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -691,19 +824,17 @@ describe("0.3 JSON-RPC: message/stream", () => {
     ]);
   });
 
-  it("answers early errors with a plain JSON-RPC error, not a stream", async () => {
+  it("answers early errors as a stream of one error event (0.3 §3.3.1)", async () => {
     const env = setup();
     const unknown = await env.a2a.fetch(
       rpc03Request("message/stream", { message: msg03("hi", { taskId: "nope" }) }),
     );
-    expect(unknown.headers.get("content-type")).toBe("application/json");
-    expectRpcError(await unknown.json(), -32001, "TASK_NOT_FOUND");
+    expectRpcError(await readStreamError(unknown), -32001, "TASK_NOT_FOUND");
     const noStreaming = setup({ card: { ...testCard, capabilities: { streaming: false } } });
     const refused = await noStreaming.a2a.fetch(
       rpc03Request("message/stream", { message: msg03("ok") }),
     );
-    expect(refused.headers.get("content-type")).toBe("application/json");
-    expectRpcError(await refused.json(), -32004, "UNSUPPORTED_OPERATION");
+    expectRpcError(await readStreamError(refused), -32004, "UNSUPPORTED_OPERATION");
     expect(noStreaming.calls).toEqual([]);
     expect(env.calls).toEqual([]);
   });
@@ -766,15 +897,13 @@ describe("0.3 JSON-RPC: tasks/resubscribe", () => {
     await until(() => env.a2a.stats().subscribers === 0);
   });
 
-  it("answers -32001 for an unknown task and -32004 for a finished one, as plain JSON", async () => {
+  it("answers -32001 for an unknown task and -32004 for a finished one, as one SSE error event", async () => {
     const env = setup();
     const unknown = await env.a2a.fetch(rpc03Request("tasks/resubscribe", { id: "nope" }));
-    expect(unknown.headers.get("content-type")).toBe("application/json");
-    expectRpcError(await unknown.json(), -32001, "TASK_NOT_FOUND");
+    expectRpcError(await readStreamError(unknown), -32001, "TASK_NOT_FOUND");
     const done = await send03(env, "ok");
     const finished = await env.a2a.fetch(rpc03Request("tasks/resubscribe", { id: done.id }));
-    expect(finished.headers.get("content-type")).toBe("application/json");
-    expectRpcError(await finished.json(), -32004, "UNSUPPORTED_OPERATION");
+    expectRpcError(await readStreamError(finished), -32004, "UNSUPPORTED_OPERATION");
     expect(env.a2a.stats().subscribers).toBe(0);
   });
 
@@ -906,7 +1035,7 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
     env.runs[0]!.artifact();
     env.runs[0]!.finish();
     await until(() => env.a2a.stats().activeExecutions === 0);
-    expect((await ok(env.a2a, "GET", `/v1/tasks/${task.id}`)).status.state).toBe("completed");
+    expect((await getTask03(env, task.id)).status.state).toBe("completed");
     const message = await ok(env.a2a, "POST", "/v1/message:send", {
       body: { message: msg03("hello") },
     });
@@ -942,10 +1071,14 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
   it("GET /v1/tasks/{id} returns the 0.3 task, with historyLength from the query", async () => {
     const env = setup();
     const sent = await send03(env, "ok");
-    expect(await ok(env.a2a, "GET", `/v1/tasks/${sent.id}`)).toEqual(sent);
-    const one = await ok(env.a2a, "GET", `/v1/tasks/${sent.id}?historyLength=1`);
+    const got = await ok(env.a2a, "GET", `/v1/tasks/${sent.id}`);
+    expect(got.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(got.history[0]).toMatchObject({ role: "ROLE_USER", content: [{ text: "ok" }] });
+    expect(task03FromProto(got)).toEqual(sent);
+    const one = await getTask03(env, sent.id, "?historyLength=1");
     expect(one.history).toEqual([sent.history[2]]);
-    const none = await ok(env.a2a, "GET", `/v1/tasks/${sent.id}?historyLength=0`);
+    expect((await getTask03(env, sent.id, "?history_length=1")).history).toEqual(one.history);
+    const none = await getTask03(env, sent.id, "?historyLength=0");
     expect(none.history).toBeUndefined();
     await expectStatusError(
       await call(env.a2a, "GET", "/v1/tasks/nope"),
@@ -961,17 +1094,18 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
     const second = await send03(env, "input two");
     const listed = await ok(env.a2a, "GET", "/v1/tasks");
     expect(listed.tasks.map((t: Json) => t.id)).toEqual([second.id, first.id]);
-    for (const task of listed.tasks) expectWire(v03.Task, task);
-    expect(listed.tasks.map((t: Json) => t.status.state)).toEqual(["input-required", "completed"]);
-    expect(listed.tasks[1].history).toEqual(first.history);
+    const tasks = listed.tasks.map(task03FromProto);
+    for (const task of tasks) expectWire(v03.Task, task);
+    expect(tasks.map((t: Json) => t.status.state)).toEqual(["input-required", "completed"]);
+    expect(tasks[1].history).toEqual(first.history);
   });
 
   it("POST /v1/tasks/{id}:cancel cancels; 400 when finished, 404 when unknown", async () => {
     const env = setup();
     const { task, run } = await hold03(env);
     const canceled = await ok(env.a2a, "POST", `/v1/tasks/${task.id}:cancel`);
-    expectWire(v03.Task, canceled);
-    expect(canceled.status.state).toBe("canceled");
+    expect(canceled.status.state).toBe("TASK_STATE_CANCELLED");
+    expectWire(v03.Task, task03FromProto(canceled));
     expect(run.signal.aborted).toBe(true);
     await expectStatusError(
       await call(env.a2a, "POST", `/v1/tasks/${task.id}:cancel`),
@@ -999,16 +1133,23 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
       const response = await call(env.a2a, method, `/v1/tasks/${task.id}:subscribe`, options);
       expectSse(response);
       const events = sseEvents(response);
-      const first = (await events.next()).value;
+      const firstProto = (await events.next()).value;
+      expect(Object.keys(firstProto)).toEqual(["task"]);
+      const first = event03FromProto(firstProto);
       expectWire(v03.StreamResult, first);
       expect(summary(first)).toBe("task working");
       expect(first.id).toBe(task.id);
       run.artifact();
-      expect(summary((await events.next()).value)).toBe(
+      expect(summary(event03FromProto((await events.next()).value))).toBe(
         "artifact-update result append=undefined lastChunk=undefined",
       );
       run.finish();
-      expect(summary((await events.next()).value)).toBe("status-update completed final=true");
+      const last = (await events.next()).value;
+      expect(last.statusUpdate).toMatchObject({
+        status: { state: "TASK_STATE_COMPLETED" },
+        final: true,
+      });
+      expect(summary(event03FromProto(last))).toBe("status-update completed final=true");
       expect((await events.next()).done).toBe(true);
       await until(() => env.a2a.stats().subscribers === 0);
     },
@@ -1070,6 +1211,126 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
     const error = await call(env.a2a, "GET", "/v1/tasks/nope");
     expect(error.status).toBe(404);
     expect(error.headers.get("content-type")).toBe("application/json");
+  });
+});
+
+describe("0.3 HTTP+JSON speaks the ProtoJSON of the 0.3 gRPC messages", () => {
+  /** A message as the official 0.3 REST clients send it. */
+  const protoMessage = (text: string, extra: Record<string, unknown> = {}) => ({
+    message_id: `pm-${text}`,
+    role: "ROLE_USER",
+    content: [{ text }],
+    ...extra,
+  });
+
+  it("POST /v1/message:send reads the ProtoJSON request and answers {task} in ProtoJSON", async () => {
+    const env = setup();
+    const sent = await ok(env.a2a, "POST", "/v1/message:send", {
+      body: { message: protoMessage("ok proto"), configuration: { blocking: true } },
+    });
+    expect(Object.keys(sent)).toEqual(["task"]);
+    const { task } = sent;
+    expect(task.kind).toBeUndefined();
+    expect(task.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(task.status.message).toMatchObject({ role: "ROLE_AGENT", content: [{ text: "done" }] });
+    expect(task.artifacts).toEqual([
+      { artifactId: "result", parts: [{ text: "result: ok proto" }] },
+    ]);
+    expect(task.history[0]).toMatchObject({
+      messageId: "pm-ok proto",
+      role: "ROLE_USER",
+      content: [{ text: "ok proto" }],
+    });
+    expect(env.calls[0]!.call.version).toBe("0.3");
+    expect(env.calls[0]!.userMessage.parts).toEqual([{ text: "ok proto" }]);
+  });
+
+  it("answers a Message as {message}, and reads the proto field name request too", async () => {
+    const env = setup();
+    const answer = await ok(env.a2a, "POST", "/v1/message:send", {
+      body: { request: protoMessage("hello") },
+    });
+    expect(answer).toEqual({
+      message: expect.objectContaining({ role: "ROLE_AGENT", content: [{ text: "hi" }] }),
+    });
+  });
+
+  it("reads a present configuration without blocking as non-blocking (proto3 default false)", async () => {
+    const env = setup();
+    const sent = await ok(env.a2a, "POST", "/v1/message:send", {
+      body: { message: protoMessage("hold on"), configuration: {} },
+    });
+    expect(sent.task.status.state).toBe("TASK_STATE_SUBMITTED");
+    await until(() => env.runs.length === 1);
+    env.runs[0]!.artifact();
+    env.runs[0]!.finish();
+    await until(() => env.a2a.stats().activeExecutions === 0);
+  });
+
+  it("POST /v1/message:stream streams StreamResponse ProtoJSON events", async () => {
+    const env = setup();
+    const response = await call(env.a2a, "POST", "/v1/message:stream", {
+      body: { message: protoMessage("chunks") },
+    });
+    expectSse(response);
+    const { events } = parseSse(await response.text());
+    expect(events.map((e: Json) => Object.keys(e))).toEqual([
+      ["task"],
+      ["statusUpdate"],
+      ["artifactUpdate"],
+      ["artifactUpdate"],
+      ["statusUpdate"],
+    ]);
+    expect(events[4].statusUpdate).toMatchObject({
+      status: { state: "TASK_STATE_COMPLETED" },
+      final: true,
+    });
+    expect(events[3].artifactUpdate).toMatchObject({ append: true, lastChunk: true });
+  });
+
+  it("refuses a ProtoJSON message without content, naming the proto field", async () => {
+    const env = setup();
+    const response = await call(env.a2a, "POST", "/v1/message:send", {
+      body: { message: { messageId: "m", role: "ROLE_USER" } },
+    });
+    const body = await expectStatusError(response, 400, "INVALID_ARGUMENT", "INVALID_PARAMS");
+    const violations = body.error.details[1].fieldViolations.map((v: Json) => v.field);
+    expect(violations).toEqual(["message.content"]);
+    expect(env.calls).toEqual([]);
+  });
+
+  it("sends an error inside an open stream as an `event: error` frame, on both versions", async () => {
+    // Refuses only after the stream has opened (the first event is awaited 100 ms).
+    const late = makeAgent({
+      executor: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        throw new A2AError("UNSUPPORTED_OPERATION", "Refused late");
+      },
+    });
+    const cases: { path: string; body: unknown; headers: Record<string, string> }[] = [
+      { path: "/v1/message:stream", body: { message: protoMessage("x") }, headers: {} },
+      {
+        path: "/message:stream",
+        body: { message: { messageId: "m", role: "ROLE_USER", parts: [{ text: "x" }] } },
+        headers: { "a2a-version": "1.0" },
+      },
+    ];
+    const frames: Json[] = [];
+    for (const { path, body, headers } of cases) {
+      const response = await call(late, "POST", path, { body, headers });
+      expectSse(response);
+      const blocks = (await response.text()).split("\n\n").filter((b) => b.startsWith("event:"));
+      expect(blocks).toHaveLength(1);
+      const [eventLine, dataLine] = blocks[0]!.split("\n");
+      expect(eventLine).toBe("event: error");
+      frames.push(JSON.parse(dataLine!.slice("data: ".length)));
+    }
+    // 0.3: the JSON-RPC error object; 1.0: a google.rpc.Status.
+    expect(frames[0]).toMatchObject({ code: -32004, message: "Refused late" });
+    expect(frames[1].error).toMatchObject({
+      status: "FAILED_PRECONDITION",
+      message: "Refused late",
+    });
   });
 });
 
@@ -1452,11 +1713,13 @@ describe("one task store under both versions", () => {
     for (const task of [task1, task1b]) {
       const viaRpc = await rpc03(env.a2a, "tasks/get", { id: task.id });
       expect(taskView03(viaRpc.result)).toEqual(taskView1(task));
-      const viaRest = await ok(env.a2a, "GET", `/v1/tasks/${task.id}`);
-      expect(viaRest).toEqual(viaRpc.result);
+      expect(await getTask03(env, task.id)).toEqual(viaRpc.result);
     }
     const listed = await ok(env.a2a, "GET", "/v1/tasks?includeArtifacts=true");
-    expect(listed.tasks.map(taskView03)).toEqual([taskView1(task1b), taskView1(task1)]);
+    expect(listed.tasks.map(task03FromProto).map(taskView03)).toEqual([
+      taskView1(task1b),
+      taskView1(task1),
+    ]);
   });
 
   it("a task created through 0.3 is canceled through 1.0 JSON-RPC and REST", async () => {
@@ -1474,7 +1737,7 @@ describe("one task store under both versions", () => {
     });
     expect(viaRest.status.state).toBe("TASK_STATE_CANCELED");
     expect(b.run.signal.aborted).toBe(true);
-    expect((await ok(env.a2a, "GET", `/v1/tasks/${b.task.id}`)).status.state).toBe("canceled");
+    expect((await getTask03(env, b.task.id)).status.state).toBe("canceled");
     await until(() => env.a2a.stats().activeExecutions === 0);
   });
 
@@ -1489,8 +1752,7 @@ describe("one task store under both versions", () => {
       "TASK_STATE_CANCELED",
     );
     const b = await hold10(env);
-    const viaRest = await ok(env.a2a, "POST", `/v1/tasks/${b.task.id}:cancel`);
-    expect(viaRest.kind).toBe("task");
+    const viaRest = task03FromProto(await ok(env.a2a, "POST", `/v1/tasks/${b.task.id}:cancel`));
     expect(viaRest.status.state).toBe("canceled");
     expect(b.run.signal.aborted).toBe(true);
     expect((await rpc(env.a2a, "GetTask", { id: b.task.id })).result.status.state).toBe(
@@ -1536,7 +1798,7 @@ describe("one task store under both versions", () => {
     );
     const restStream = sseEvents(await call(env.a2a, "POST", `/v1/tasks/${task.id}:subscribe`));
     const firstRpc = (await rpcStream.next()).value.result;
-    const firstRest = (await restStream.next()).value;
+    const firstRest = event03FromProto((await restStream.next()).value);
     expect(firstRpc).toEqual(firstRest);
     expect(summary(firstRpc)).toBe("task working");
     expect(firstRpc.history.map((m: Json) => [m.role, m.parts[0].text])).toEqual([
@@ -1554,7 +1816,7 @@ describe("one task store under both versions", () => {
     ]);
     const restEvents: Json[] = [];
     for (let next = await restStream.next(); !next.done; next = await restStream.next()) {
-      restEvents.push(next.value);
+      restEvents.push(event03FromProto(next.value));
     }
     expect(restEvents).toEqual(rest);
     await until(() => env.a2a.stats().subscribers === 0);
@@ -1787,8 +2049,10 @@ describe("bad input on 0.3 JSON-RPC", () => {
       const before = await snapshot(env.a2a);
       const response = await env.a2a.fetch(rpc03Request(method, params(task.id), { id: "bad" }));
       expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toBe("application/json");
-      const body = await response.json();
+      // A client that asked for a stream reads the error from one (0.3 §3.3.1).
+      const streamed = method === "message/stream" || method === "tasks/resubscribe";
+      const body = streamed ? await readStreamError(response) : await response.json();
+      if (!streamed) expect(response.headers.get("content-type")).toBe("application/json");
       expectRpcInvalidParams(body, fields, "bad");
       expect(await snapshot(env.a2a)).toEqual(before);
       expect(env.calls).toHaveLength(1);
@@ -1915,7 +2179,7 @@ describe("bad input on 0.3 HTTP+JSON routes", () => {
       taskId: task.id,
       contextId: task.contextId,
     });
-    expect(await ok(env.a2a, "GET", `/v1/tasks/${task.id}?extra=1&tenant=acme`)).toEqual(task);
+    expect(await getTask03(env, task.id, "?extra=1&tenant=acme")).toEqual(task);
   });
 
   it("GET /v1/tasks ignores a tenant query parameter: 0.3 has no tenants", async () => {

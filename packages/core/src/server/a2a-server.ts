@@ -122,8 +122,9 @@ export class A2AServer {
 
   async sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
     const execution = await this.#prepare(params, call);
-    execution.start();
-    const outcome = await (params.configuration?.returnImmediately
+    const returnImmediately = params.configuration?.returnImmediately === true;
+    execution.start({ createFirst: returnImmediately });
+    const outcome = await (returnImmediately
       ? execution.created.promise
       : execution.paused.promise);
     if ("message" in outcome) return outcome;
@@ -138,7 +139,8 @@ export class A2AServer {
     const queue = this.#listen(execution.keyString, endsAtPause);
     execution.paused.promise.catch((error: unknown) => queue.fail(error));
     void execution.done.promise.then(() => queue.end());
-    execution.start();
+    // A client that asked not to wait gets the task, and so its stream, at once.
+    execution.start({ createFirst: params.configuration?.returnImmediately === true });
     return queue;
   }
 

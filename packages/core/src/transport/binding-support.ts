@@ -112,6 +112,11 @@ export function buildCallContext(
   };
 }
 
+/** A complete SSE reply of one `data:` frame, for an error a stream client reads as one. */
+export function sseReply(data: string): HttpReply {
+  return { status: 200, headers: { ...SSE_HEADERS }, body: `data: ${data}\n\n` };
+}
+
 /**
  * How long a stream waits for its first event before it opens without it. Until then a
  * failure is a plain error reply; after it, the client has its headers and keep-alives (an
@@ -131,6 +136,7 @@ export async function openEventStream<T>(
   events: AsyncIterator<T>,
   encode: (event: T) => string,
   encodeError: (error: unknown) => string,
+  errorEvent?: string,
 ): Promise<HttpReply> {
   const read = events.next();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -152,6 +158,7 @@ export async function openEventStream<T>(
     rest: events,
     encode,
     encodeError,
+    errorEvent,
     keepAliveMs: deps.keepAliveMs,
   });
   return { status: 200, headers: { ...SSE_HEADERS }, body };

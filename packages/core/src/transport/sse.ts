@@ -19,6 +19,11 @@ export interface SseOptions<T> {
   encode: (event: T) => string;
   /** The `data:` text for an error that ends the stream. */
   encodeError: (error: unknown) => string;
+  /**
+   * The SSE event type of that error frame (`event: error`), for bindings whose clients tell
+   * errors from events by it rather than by the data; none by default.
+   */
+  errorEvent?: string;
   /** Interval of `: keep-alive` comments while no event comes; 0 disables them. */
   keepAliveMs: number;
 }
@@ -40,7 +45,9 @@ const CLOSED = Symbol("closed");
  * is closed.
  */
 export function eventFrames<T>(options: SseOptions<T>): EventFrames {
-  const { rest, encode, encodeError, keepAliveMs } = options;
+  const { rest, encode, keepAliveMs } = options;
+  const eventLine = options.errorEvent ? `event: ${options.errorEvent}\n` : "";
+  const errorFrame = (error: unknown) => `${eventLine}data: ${options.encodeError(error)}\n\n`;
   let opened = false;
   let closed = false;
   /** The event being waited for; kept across keep-alive comments. */
@@ -64,7 +71,7 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
       return `data: ${encode(event)}\n\n`;
     } catch (error) {
       close();
-      return `data: ${encodeError(error)}\n\n`;
+      return errorFrame(error);
     }
   };
 
@@ -88,7 +95,7 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
     pending = undefined;
     if ("error" in outcome) {
       close();
-      return `data: ${encodeError(outcome.error)}\n\n`;
+      return errorFrame(outcome.error);
     }
     if (outcome.result.done) {
       close();

@@ -11,7 +11,7 @@ function pathOf(path: readonly PropertyKey[], prefix: string): string {
 }
 
 /** Missing required fields say so, instead of "expected string, received undefined". */
-const errorMap = (issue: { code: string; input?: unknown }) =>
+export const errorMap = (issue: { code: string; input?: unknown }) =>
   issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined;
 
 /**

@@ -119,6 +119,8 @@ export class Execution {
   #chain: Promise<unknown> = Promise.resolve();
   #answered = false;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  /** The task was created before the agent ran, for a client that would not wait. */
+  #createdFirst = false;
   readonly #source: EventSource;
 
   constructor(deps: ExecutionDeps, init: ExecutionInit) {
@@ -141,12 +143,16 @@ export class Execution {
     return this.#task;
   }
 
-  /** Starts the agent. Call once, after the execution is registered. */
-  start(): void {
+  /**
+   * Starts the agent. Call once, after the execution is registered. With `createFirst`, a
+   * new task is created (SUBMITTED) before the agent runs, so `created` resolves at once for
+   * a client that asked not to wait, however long the agent takes to publish.
+   */
+  start(options: { createFirst?: boolean } = {}): void {
     const timeout = this.#deps.runTimeoutMs;
     if (timeout !== undefined)
       this.#deadline = setTimeout(() => void this.#expire(timeout), timeout);
-    void this.#run();
+    void this.#run(options.createFirst === true);
   }
 
   /**
@@ -217,9 +223,15 @@ export class Execution {
     return this.#abort;
   }
 
-  async #run(): Promise<void> {
+  async #run(createFirst: boolean): Promise<void> {
     try {
-      if (this.#task) {
+      if (createFirst && !this.#task) {
+        this.#createdFirst = true;
+        await this.#enqueue(async () => {
+          await this.#createTask();
+          return true;
+        });
+      } else if (this.#task) {
         // A continued task: the new message joins its history before the agent runs.
         const message = this.context.userMessage;
         await this.#publish((task) => {
@@ -261,7 +273,16 @@ export class Execution {
       contextId: parsed.data.contextId ?? this.context.contextId,
     };
     this.#answered = true;
-    if (this.#task) {
+    if (this.#createdFirst && this.#task?.status.state === "TASK_STATE_SUBMITTED") {
+      // The server made the task only so the client need not wait; the agent answered
+      // without using it, so its answer completes it (and nobody is left waiting on it).
+      message.taskId = this.key.taskId;
+      await this.#publish((task) => {
+        const event = statusEvent(this.#source, "TASK_STATE_COMPLETED");
+        event.status.message = message;
+        return { payload: { statusUpdate: event }, next: withStatus(task, event) };
+      });
+    } else if (this.#task) {
       // Answering inside a task: the message joins the history and is the send's result.
       message.taskId ??= this.key.taskId;
       await this.#publish((task) => ({ payload: { message }, next: withMessage(task, message) }));
@@ -362,7 +383,7 @@ export class Execution {
    * event of this run. Resolves `false` when the task was already terminal (event dropped).
    */
   #publish(make: (task: Task) => { payload: StreamResponse; next: Task }): Promise<boolean> {
-    const step = this.#chain.then(async () => {
+    return this.#enqueue(async () => {
       if (!this.#task) await this.#createTask();
       const current = this.#task!;
       if (isTerminal(current.status.state)) {
@@ -381,8 +402,13 @@ export class Execution {
       }
       return true;
     });
-    this.#chain = step.catch(() => {});
-    return step;
+  }
+
+  /** Runs `step` after every step before it; a failed step does not stop the next. */
+  #enqueue(step: () => Promise<boolean>): Promise<boolean> {
+    const run = this.#chain.then(step);
+    this.#chain = run.catch(() => {});
+    return run;
   }
 
   /** The first event of a new task creates it as SUBMITTED, with the user's message. */

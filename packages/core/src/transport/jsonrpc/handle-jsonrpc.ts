@@ -4,6 +4,7 @@ import {
   buildCallContext,
   openEventStream,
   readJsonBody,
+  sseReply,
   toA2AError,
 } from "../binding-support.js";
 import type { HttpInput, HttpReply } from "../exchange.js";
@@ -47,19 +48,26 @@ export async function handleJsonRpc(
         metadata: { method: rpc.method, version },
       });
     }
-    const params = parseParams(method.params, rpc.params);
-    const tenant = (params as { tenant?: string }).tenant ?? "";
-    const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
-    if (method.kind === "unary") {
-      return resultReply(rpc.id, await method.run(deps.server, params, call));
+    try {
+      const params = parseParams(method.params, rpc.params);
+      const tenant = (params as { tenant?: string }).tenant ?? "";
+      const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
+      if (method.kind === "unary") {
+        return resultReply(rpc.id, await method.run(deps.server, params, call));
+      }
+      const events = await method.run(deps.server, params, call);
+      return await openEventStream(
+        deps,
+        events,
+        (event) => resultBody(rpc.id, event),
+        (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
+      );
+    } catch (error) {
+      // A 0.3 client that asked for a stream reads the error from one (0.3 spec §3.3.1, as
+      // the 0.3 SDKs answer); 1.0 answers errors before the first event as plain JSON-RPC.
+      if (method.kind !== "stream" || version !== "0.3") throw error;
+      return sseReply(errorBody(rpc.id, toA2AError(error, deps.logger)));
     }
-    const events = await method.run(deps.server, params, call);
-    return await openEventStream(
-      deps,
-      events,
-      (event) => resultBody(rpc.id, event),
-      (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
-    );
   } catch (error) {
     return errorReply(id, toA2AError(error, deps.logger));
   }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { EventStream } from "../../server/a2a-server.js";
 import * as convert from "../../wire/convert/index.js";
-import { withProtoNames } from "../../wire/proto-names.js";
-import * as v1 from "../../wire/v1/index.js";
+import type * as v1 from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 import * as v03 from "../../wire/v03/index.js";
 import { mapStream } from "../map-stream.js";
@@ -12,7 +11,7 @@ import { type JsonRpcMethod, METHODS_V1 } from "./methods-v1.js";
  * A2A 0.3 methods, each served by its 1.0 operation: params are converted to 1.0 on the
  * way in, results and events to 0.3 on the way out. The core never sees a 0.3 shape.
  */
-function via<S extends z.ZodType>(
+export function via<S extends z.ZodType>(
   v1Method: string,
   params: S,
   toV1: (params: z.output<S>) => unknown,
@@ -105,26 +104,5 @@ export const METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, J
     "agent/getAuthenticatedExtendedCard",
     // The card service shapes (and signs) the card for the call's version itself.
     via("GetExtendedAgentCard", z.object({}), () => ({})),
-  ],
-]);
-
-/**
- * The 0.3 HTTP+JSON methods: the JSON-RPC ones plus `tasks/list`, which 0.3 defines for
- * gRPC and REST only (0.3 spec §3.5.6). Its tasks are 0.3 tasks in the 1.0 list envelope.
- */
-export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, JsonRpcMethod>([
-  ...METHODS_V03,
-  [
-    "tasks/list",
-    via(
-      "ListTasks",
-      // 0.3 has no tenants: a `tenant` query parameter must not select one.
-      withProtoNames(v1.ListTasksFields.omit({ tenant: true })),
-      (p) => p,
-      (r: v1.ListTasksResponse) => ({
-        ...r,
-        tasks: r.tasks.map(convert.taskToV03),
-      }),
-    ),
   ],
 ]);

@@ -9,11 +9,18 @@ import {
 } from "../binding-support.js";
 import { type HttpInput, type HttpReply, isEventStream } from "../exchange.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
-import { REST_METHODS_V03 } from "../jsonrpc/methods-v03.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
+import { REST_METHODS_V03 } from "./methods-v03-rest.js";
 import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
-import { A2A_JSON, PLAIN_JSON, statusBody, statusReply } from "./status-error.js";
+import {
+  A2A_JSON,
+  legacyErrorBody,
+  legacyErrorReply,
+  PLAIN_JSON,
+  statusBody,
+  statusReply,
+} from "./status-error.js";
 
 /** The extended card's method, as the 1.0 and the 0.3 routes name it. */
 const EXTENDED_CARD_METHODS = new Set([
@@ -98,6 +105,8 @@ async function answerRest(
   agentUrl: string,
 ): Promise<HttpReply | undefined> {
   let contentType = A2A_JSON;
+  let errorReply = (error: A2AError) => statusReply(error);
+  let errorBody = statusBody;
   try {
     const segments = decodeSegments(rel);
     const underV1 = segments[0] === "v1";
@@ -108,19 +117,18 @@ async function answerRest(
     } else {
       // 0.3 routes exist only below /v1.
       contentType = PLAIN_JSON;
+      errorReply = legacyErrorReply;
+      errorBody = legacyErrorBody;
       routed = underV1 ? matchRoute(input.method, segments.slice(1), "0.3") : { kind: "no-route" };
     }
     if (routed.kind === "no-route") return undefined;
     if (routed.kind === "method-not-allowed") {
-      const reply = statusReply(
+      const reply = errorReply(
         new A2AError(
           "UNSUPPORTED_OPERATION",
           `Method ${input.method} is not allowed here; use ${routed.allow.join(", ")}`,
-          {
-            transportStatus: 405,
-          },
+          { transportStatus: 405 },
         ),
-        contentType,
       );
       reply.headers.allow = routed.allow.join(", ");
       return reply;
@@ -146,9 +154,11 @@ async function answerRest(
       deps,
       events,
       (event) => resultJson(event),
-      (error) => statusBody(toA2AError(error, deps.logger)),
+      (error) => errorBody(toA2AError(error, deps.logger)),
+      // REST clients tell an error frame from an event by its type, not by its data.
+      "error",
     );
   } catch (error) {
-    return statusReply(toA2AError(error, deps.logger), contentType);
+    return errorReply(toA2AError(error, deps.logger));
   }
 }

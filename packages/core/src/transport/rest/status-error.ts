@@ -32,3 +32,21 @@ export function statusReply(error: A2AError, contentType: string = A2A_JSON): Ht
     body: statusBody(error),
   };
 }
+
+/**
+ * A 0.3 HTTP+JSON error body: the 0.3 spec asks only for "a consistent JSON format that
+ * maps to A2A error types" (0.3 §3.2.3); the official 0.3 REST clients read the JSON-RPC
+ * error object, `{code, message, data}`, and map `code` to their error classes.
+ */
+export function legacyErrorBody(error: A2AError): string {
+  return JSON.stringify({ code: error.code, message: error.message, data: error.details() });
+}
+
+/** A 0.3 HTTP+JSON error reply: the HTTP status of the error, a {@link legacyErrorBody}. */
+export function legacyErrorReply(error: A2AError): HttpReply {
+  return {
+    status: error.httpStatus,
+    headers: { ...error.headers, "content-type": PLAIN_JSON },
+    body: legacyErrorBody(error),
+  };
+}
