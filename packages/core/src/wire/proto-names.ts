@@ -35,9 +35,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * `schema`, reading its fields under their proto names too. ProtoJSON parsers must accept both
- * the json name and the proto field name, and refuse a field given under both; a `null` field
- * is the field's default (unset), so it is dropped. Only this object's own keys are touched:
- * keys inside its values (a `metadata` or `data` Struct) are never renamed.
+ * the json name and the proto field name, and refuse a field given under both. With
+ * `nullIsUnset` (the default), a `null` field is the field's default (unset), so it is
+ * dropped; pass `false` where a field may hold a JSON null (a `google.protobuf.Value`). Only
+ * this object's own keys are touched: keys inside its values (a `metadata` or `data` Struct)
+ * are never renamed.
  */
 export function acceptProtoNames<T extends z.ZodType>(
   schema: T,

@@ -8,33 +8,48 @@ import { mapStream } from "../map-stream.js";
 import { type JsonRpcMethod, METHODS_V1 } from "./methods-v1.js";
 
 /**
- * A2A 0.3 methods, each served by its 1.0 operation: params are converted to 1.0 on the
- * way in, results and events to 0.3 on the way out. The core never sees a 0.3 shape.
+ * A 0.3 method served by a 1.0 operation: params are converted to 1.0 on the way in, and
+ * `out` shapes each result (or each event of a stream) on the way out, knowing the params.
+ * The core never sees a 0.3 shape.
  */
-export function via<S extends z.ZodType>(
+export function servedBy<S extends z.ZodType>(
   v1Method: string,
   params: S,
   toV1: (params: z.output<S>) => unknown,
-  resultToV03: (result: never) => unknown = (result) => result,
+  out: (result: never, params: z.output<S>) => unknown,
 ): JsonRpcMethod {
   const target = METHODS_V1.get(v1Method)!;
   if (target.kind === "unary") {
     return {
       kind: "unary",
       params,
-      run: async (server, p, call) =>
-        resultToV03((await target.run(server, toV1(p), call)) as never),
+      run: async (server, p, call) => out((await target.run(server, toV1(p), call)) as never, p),
     };
   }
   return {
     kind: "stream",
     params,
     run: async (server, p, call) =>
-      mapStream<StreamResponse, unknown>(
-        await target.run(server, toV1(p), call),
-        convert.streamResponseToV03,
+      mapStream(await target.run(server, toV1(p), call), (event) =>
+        out(event as never, p),
       ) as EventStream,
   };
+}
+
+/** A JSON-RPC 0.3 method: results through `resultToV03`, events as 0.3 stream results. */
+function via<S extends z.ZodType>(
+  v1Method: string,
+  params: S,
+  toV1: (params: z.output<S>) => unknown,
+  resultToV03: (result: never) => unknown = (result) => result,
+): JsonRpcMethod {
+  const streams = METHODS_V1.get(v1Method)!.kind === "stream";
+  return servedBy(
+    v1Method,
+    params,
+    toV1,
+    streams ? (event: StreamResponse) => convert.streamResponseToV03(event) : resultToV03,
+  );
 }
 
 /** The JSON-RPC methods of A2A 0.3 (0.3 spec §7), by name. */

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { canonicalCard } from "../../card/canonical-card.js";
-import type { EventStream } from "../../server/a2a-server.js";
 import * as convert from "../../wire/convert/index.js";
 import { withProtoNames } from "../../wire/proto-names.js";
 import type * as v1 from "../../wire/v1/index.js";
@@ -8,8 +7,7 @@ import { ListTasksFields } from "../../wire/v1/requests.js";
 import * as v03 from "../../wire/v03/index.js";
 import * as proto from "../../wire/v03-proto/index.js";
 import type { JsonRpcMethod } from "../jsonrpc/methods-v1.js";
-import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
-import { mapStream } from "../map-stream.js";
+import { servedBy } from "../jsonrpc/methods-v03.js";
 import { errorMap } from "../validation.js";
 
 /**
@@ -39,6 +37,24 @@ function isJsonRpcSend(raw: Record<string, unknown>): boolean {
 }
 
 /** Reads a body with the schema of its dialect, and converts a ProtoJSON one to the 0.3 shape. */
+/**
+ * Parses `raw` with `schema` inside a transform, then `then` its value; a failure's issues
+ * become the transform's.
+ */
+function parseInside<T, R>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+  ctx: z.RefinementCtx,
+  then: (value: T) => R,
+): R {
+  const result = schema.safeParse(raw, { error: errorMap });
+  if (result.success) return then(result.data);
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: raw });
+  }
+  return z.NEVER;
+}
+
 function dialected<J, P>(
   json: z.ZodType<J>,
   protoSchema: z.ZodType<P>,
@@ -46,43 +62,12 @@ function dialected<J, P>(
   isJson: (raw: Record<string, unknown>) => boolean,
 ) {
   return z.record(z.string(), z.unknown()).transform((raw, ctx): Dialected<J> => {
-    const dialect: Dialect = isJson(raw) ? "json" : "proto";
-    const schema: z.ZodType<J | P> = dialect === "json" ? json : protoSchema;
-    const result = schema.safeParse(raw, { error: errorMap });
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        ctx.issues.push({ code: "custom", message: issue.message, path: issue.path, input: raw });
-      }
-      return z.NEVER;
-    }
-    const value = dialect === "json" ? (result.data as J) : fromProto(result.data as P, raw);
-    return { dialect, value };
+    if (isJson(raw)) return parseInside(json, raw, ctx, (value) => ({ dialect: "json", value }));
+    return parseInside(protoSchema, raw, ctx, (parsed) => ({
+      dialect: "proto",
+      value: fromProto(parsed, raw),
+    }));
   });
-}
-
-/** A 0.3 REST method served by a 1.0 operation; `out` shapes each result or event. */
-function rest<S extends z.ZodType>(
-  v1Method: string,
-  params: S,
-  toV1: (params: z.output<S>) => unknown,
-  out: (result: never, params: z.output<S>) => unknown,
-): JsonRpcMethod {
-  const target = METHODS_V1.get(v1Method)!;
-  if (target.kind === "unary") {
-    return {
-      kind: "unary",
-      params,
-      run: async (server, p, call) => out((await target.run(server, toV1(p), call)) as never, p),
-    };
-  }
-  return {
-    kind: "stream",
-    params,
-    run: async (server, p, call) =>
-      mapStream(await target.run(server, toV1(p), call), (event) =>
-        out(event as never, p),
-      ) as EventStream,
-  };
 }
 
 const taskOut = (task: v1.Task) => proto.taskToProto(convert.taskToV03(task));
@@ -95,16 +80,13 @@ const SendParams = dialected(
 );
 
 /** The push config body: the path names the task; ProtoJSON reads the JSON-RPC shape too. */
-const PushConfigParams = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
-  const result = proto.TaskPushNotificationConfig.safeParse(raw, { error: errorMap });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      ctx.issues.push({ code: "custom", message: issue.message, path: issue.path, input: raw });
-    }
-    return z.NEVER;
-  }
-  return proto.taskPushConfigFromProto(result.data, String(raw.taskId));
-});
+const PushConfigParams = z
+  .record(z.string(), z.unknown())
+  .transform((raw, ctx) =>
+    parseInside(proto.TaskPushNotificationConfig, raw, ctx, (body) =>
+      proto.taskPushConfigFromProto(body, String(raw.taskId)),
+    ),
+  );
 
 /**
  * The extended card as the proto `AgentCard`. Its signature covers the 0.3 JSON card; it is
@@ -123,7 +105,7 @@ function extendedCardOut(card: v03.AgentCard): proto.AgentCard {
 export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, JsonRpcMethod>([
   [
     "message/send",
-    rest(
+    servedBy(
       "SendMessage",
       SendParams,
       (p) => convert.sendMessageRequestFromV03(p.value),
@@ -135,7 +117,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "message/stream",
-    rest(
+    servedBy(
       "SendStreamingMessage",
       SendParams,
       (p) => convert.sendMessageRequestFromV03(p.value),
@@ -147,12 +129,20 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/get",
-    rest("GetTask", withProtoNames(v03.TaskQueryParams), convert.getTaskRequestFromV03, taskOut),
+    servedBy(
+      "GetTask",
+      withProtoNames(v03.TaskQueryParams),
+      convert.getTaskRequestFromV03,
+      taskOut,
+    ),
   ],
-  ["tasks/cancel", rest("CancelTask", v03.TaskIdParams, convert.cancelTaskRequestFromV03, taskOut)],
+  [
+    "tasks/cancel",
+    servedBy("CancelTask", v03.TaskIdParams, convert.cancelTaskRequestFromV03, taskOut),
+  ],
   [
     "tasks/resubscribe",
-    rest(
+    servedBy(
       "SubscribeToTask",
       v03.TaskIdParams,
       convert.subscribeToTaskRequestFromV03,
@@ -162,7 +152,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   [
     // 0.3 defines `tasks/list` for gRPC and REST only; its tasks in the 1.0 list envelope.
     "tasks/list",
-    rest(
+    servedBy(
       "ListTasks",
       // 0.3 has no tenants: a `tenant` query parameter must not select one.
       withProtoNames(ListTasksFields.omit({ tenant: true })),
@@ -172,7 +162,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/pushNotificationConfig/set",
-    rest(
+    servedBy(
       "CreateTaskPushNotificationConfig",
       PushConfigParams,
       convert.createPushConfigRequestFromV03,
@@ -182,7 +172,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/pushNotificationConfig/get",
-    rest(
+    servedBy(
       "GetTaskPushNotificationConfig",
       v03.GetTaskPushNotificationConfigParams,
       convert.getPushConfigRequestFromV03,
@@ -192,7 +182,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/pushNotificationConfig/list",
-    rest(
+    servedBy(
       "ListTaskPushNotificationConfigs",
       v03.ListTaskPushNotificationConfigParams,
       convert.listPushConfigsRequestFromV03,
@@ -202,7 +192,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/pushNotificationConfig/delete",
-    rest(
+    servedBy(
       "DeleteTaskPushNotificationConfig",
       v03.DeleteTaskPushNotificationConfigParams,
       convert.deletePushConfigRequestFromV03,
@@ -213,7 +203,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   [
     "agent/getAuthenticatedExtendedCard",
     // The card service shapes (and signs) the card for the call's version itself.
-    rest(
+    servedBy(
       "GetExtendedAgentCard",
       z.object({}),
       () => ({}),

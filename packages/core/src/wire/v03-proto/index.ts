@@ -5,6 +5,9 @@
  * two 0.3 forms, so the 0.3 <-> 1.0 converters of `../convert` serve both bindings unchanged:
  * requests `schemas` -> `from-proto` -> `../v03` shapes, responses `../v03` shapes -> `to-proto`.
  */
+
+export * from "./card-to-proto.js";
 export * from "./from-proto.js";
+export * from "./proto-types.js";
 export * from "./schemas.js";
 export * from "./to-proto.js";
