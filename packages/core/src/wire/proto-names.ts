@@ -112,13 +112,126 @@ export function protoEnum<const V extends Readonly<Record<string, number>>>(valu
     });
 }
 
+/** Where proto field names may appear in a value of one schema, and what they stand for. */
+interface NameTree {
+  /** Proto field name -> json name, for this object's own fields. */
+  aliases: ReadonlyMap<string, string>;
+  /** The trees of fields (by json name) whose values hold objects with names of their own. */
+  fields: ReadonlyMap<string, NameTree>;
+}
+
+/** The parts of a zod definition the tree follows. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+}
+
 /**
- * `schema` (an object schema), also reading each of its fields under its proto field name:
- * `{"history_length":1}` is `{"historyLength":1}`. See {@link acceptProtoNames}.
+ * The name tree of `schema`: objects and the arrays, optionals and pipes around them.
+ * Records (a `Struct`'s keys are data) and unions are not entered.
  */
-export function withProtoNames<T extends z.ZodObject>(schema: T) {
-  // Nulls are left to the schema: a 1.0 `Value` field (`Part.data`) may be JSON null.
-  return acceptProtoNames(schema, protoAliases(Object.keys(schema.shape)), {
-    nullIsUnset: false,
-  });
+function nameTree(schema: z.ZodType): NameTree | undefined {
+  const def = schema._zod.def as unknown as SchemaDef;
+  switch (def.type) {
+    case "object": {
+      const aliases = new Map<string, string>();
+      const fields = new Map<string, NameTree>();
+      for (const [jsonName, field] of Object.entries(def.shape ?? {})) {
+        const protoName = protoFieldName(jsonName);
+        if (protoName !== jsonName) aliases.set(protoName, jsonName);
+        const tree = nameTree(field);
+        if (tree) fields.set(jsonName, tree);
+      }
+      return aliases.size > 0 || fields.size > 0 ? { aliases, fields } : undefined;
+    }
+    case "array":
+      return def.element && nameTree(def.element);
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+      return def.innerType && nameTree(def.innerType);
+    case "pipe":
+      return def.in && nameTree(def.in);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `value` with every proto field name that `tree` knows replaced by its json name; copies
+ * only what changes. A field given under both names is an issue at `path`.
+ */
+function withJsonNames(
+  value: unknown,
+  tree: NameTree,
+  path: PropertyKey[],
+  issues: z.core.$ZodRawIssue[],
+): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const item = withJsonNames(value[i], tree, path, issues);
+      path.pop();
+      if (item !== value[i]) {
+        out ??= value.slice();
+        out[i] = item;
+      }
+    }
+    return out ?? value;
+  }
+  if (!isRecord(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    let field = key;
+    const jsonName = tree.aliases.get(key);
+    if (jsonName !== undefined) {
+      if (Object.hasOwn(value, jsonName)) {
+        issues.push({
+          code: "custom",
+          message: `is set twice, as "${jsonName}" and as "${key}" (the json and proto names of one field); send only one`,
+          path: [...path, jsonName],
+          input: value,
+        });
+        continue;
+      }
+      // Spread, not assignment, so an own `__proto__` key stays a plain data property.
+      out ??= { ...value };
+      out[jsonName] = value[key];
+      delete out[key];
+      field = jsonName;
+    }
+    const child = tree.fields.get(field);
+    if (child === undefined) continue;
+    const inner = value[key];
+    path.push(field);
+    const renamed = withJsonNames(inner, child, path, issues);
+    path.pop();
+    if (renamed !== inner) {
+      out ??= { ...value };
+      out[field] = renamed;
+    }
+  }
+  return out ?? value;
+}
+
+/**
+ * A request schema that also reads every field, at any depth, under its proto field name:
+ * `{"history_length":1}` is `{"historyLength":1}`, a message's `message_id` its `messageId`
+ * (ProtoJSON parsers must accept both). Only field names the schema declares are renamed,
+ * so keys inside a `Struct` (`metadata`, a data part) are never touched; a field given under
+ * both names is refused. One pass before the schema runs, so the schema itself stays a plain
+ * object (and keeps zod's fast path).
+ */
+export function protoRequest<T extends z.ZodType>(schema: T) {
+  const tree = nameTree(schema);
+  return z.preprocess(
+    (value, ctx) => (tree ? withJsonNames(value, tree, [], ctx.issues) : value),
+    schema,
+  );
 }

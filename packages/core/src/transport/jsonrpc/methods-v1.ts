@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { A2AServer, EventStream } from "../../server/a2a-server.js";
 import type { CallContext } from "../../server/call-context.js";
+import { protoRequest } from "../../wire/proto-names.js";
 import {
   CancelTaskRequest,
   CreateTaskPushNotificationConfigRequest,
@@ -41,32 +42,49 @@ const stream = <S extends z.ZodType>(params: S, run: StreamMethod<S>["run"]): St
   run,
 });
 
-/** The A2A 1.0 JSON-RPC methods (spec §9.4), by name. */
+/**
+ * The A2A 1.0 JSON-RPC methods (spec §9.4), by name. Params are read in ProtoJSON, so each
+ * field under its proto name too (`protoRequest`).
+ */
 export const METHODS_V1: ReadonlyMap<string, JsonRpcMethod> = new Map<string, JsonRpcMethod>([
-  ["SendMessage", unary(SendMessageRequest, (s, p, c) => s.sendMessage(p, c))],
-  ["SendStreamingMessage", stream(SendMessageRequest, (s, p, c) => s.sendStreamingMessage(p, c))],
-  ["GetTask", unary(GetTaskRequest, (s, p, c) => s.getTask(p, c))],
-  ["ListTasks", unary(ListTasksRequest, (s, p, c) => s.listTasks(p, c))],
-  ["CancelTask", unary(CancelTaskRequest, (s, p, c) => s.cancelTask(p, c))],
-  ["SubscribeToTask", stream(SubscribeToTaskRequest, (s, p, c) => s.subscribeToTask(p, c))],
+  ["SendMessage", unary(protoRequest(SendMessageRequest), (s, p, c) => s.sendMessage(p, c))],
+  [
+    "SendStreamingMessage",
+    stream(protoRequest(SendMessageRequest), (s, p, c) => s.sendStreamingMessage(p, c)),
+  ],
+  ["GetTask", unary(protoRequest(GetTaskRequest), (s, p, c) => s.getTask(p, c))],
+  ["ListTasks", unary(protoRequest(ListTasksRequest), (s, p, c) => s.listTasks(p, c))],
+  ["CancelTask", unary(protoRequest(CancelTaskRequest), (s, p, c) => s.cancelTask(p, c))],
+  [
+    "SubscribeToTask",
+    stream(protoRequest(SubscribeToTaskRequest), (s, p, c) => s.subscribeToTask(p, c)),
+  ],
   [
     "CreateTaskPushNotificationConfig",
-    unary(CreateTaskPushNotificationConfigRequest, (s, _p, c) => s.pushNotificationConfig(c)),
+    unary(protoRequest(CreateTaskPushNotificationConfigRequest), (s, _p, c) =>
+      s.pushNotificationConfig(c),
+    ),
   ],
   [
     "GetTaskPushNotificationConfig",
-    unary(GetTaskPushNotificationConfigRequest, (s, _p, c) => s.pushNotificationConfig(c)),
+    unary(protoRequest(GetTaskPushNotificationConfigRequest), (s, _p, c) =>
+      s.pushNotificationConfig(c),
+    ),
   ],
   [
     "ListTaskPushNotificationConfigs",
-    unary(ListTaskPushNotificationConfigsRequest, (s, _p, c) => s.pushNotificationConfig(c)),
+    unary(protoRequest(ListTaskPushNotificationConfigsRequest), (s, _p, c) =>
+      s.pushNotificationConfig(c),
+    ),
   ],
   [
     "DeleteTaskPushNotificationConfig",
-    unary(DeleteTaskPushNotificationConfigRequest, (s, _p, c) => s.pushNotificationConfig(c)),
+    unary(protoRequest(DeleteTaskPushNotificationConfigRequest), (s, _p, c) =>
+      s.pushNotificationConfig(c),
+    ),
   ],
   [
     "GetExtendedAgentCard",
-    unary(GetExtendedAgentCardRequest, (s, _p, c) => s.getExtendedAgentCard(c)),
+    unary(protoRequest(GetExtendedAgentCardRequest), (s, _p, c) => s.getExtendedAgentCard(c)),
   ],
 ]);

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { canonicalCard } from "../../card/canonical-card.js";
 import * as convert from "../../wire/convert/index.js";
-import { withProtoNames } from "../../wire/proto-names.js";
-import type * as v1 from "../../wire/v1/index.js";
-import { ListTasksFields } from "../../wire/v1/requests.js";
+import { protoRequest } from "../../wire/proto-names.js";
+import * as v1 from "../../wire/v1/index.js";
 import * as v03 from "../../wire/v03/index.js";
 import * as proto from "../../wire/v03-proto/index.js";
 import type { JsonRpcMethod } from "../jsonrpc/methods-v1.js";
@@ -129,12 +128,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
   ],
   [
     "tasks/get",
-    servedBy(
-      "GetTask",
-      withProtoNames(v03.TaskQueryParams),
-      convert.getTaskRequestFromV03,
-      taskOut,
-    ),
+    servedBy("GetTask", protoRequest(v03.TaskQueryParams), convert.getTaskRequestFromV03, taskOut),
   ],
   [
     "tasks/cancel",
@@ -155,7 +149,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
     servedBy(
       "ListTasks",
       // 0.3 has no tenants: a `tenant` query parameter must not select one.
-      withProtoNames(ListTasksFields.omit({ tenant: true })),
+      protoRequest(v1.ListTasksRequest.omit({ tenant: true })),
       (p) => p,
       (r: v1.ListTasksResponse) => ({ ...r, tasks: r.tasks.map(taskOut) }),
     ),

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { withProtoNames } from "../proto-names.js";
 import { RequiredString } from "./primitives.js";
 
 /** `AuthenticationInfo`: how the agent authenticates to a push webhook. */
@@ -10,14 +9,12 @@ export const AuthenticationInfo = z.object({
 export type AuthenticationInfo = z.infer<typeof AuthenticationInfo>;
 
 /** `TaskPushNotificationConfig`: a webhook registered for a task. */
-export const TaskPushNotificationConfig = withProtoNames(
-  z.object({
-    tenant: z.string().optional(),
-    id: z.string().optional(),
-    taskId: z.string().optional(),
-    url: RequiredString,
-    token: z.string().optional(),
-    authentication: AuthenticationInfo.optional(),
-  }),
-);
+export const TaskPushNotificationConfig = z.object({
+  tenant: z.string().optional(),
+  id: z.string().optional(),
+  taskId: z.string().optional(),
+  url: RequiredString,
+  token: z.string().optional(),
+  authentication: AuthenticationInfo.optional(),
+});
 export type TaskPushNotificationConfig = z.infer<typeof TaskPushNotificationConfig>;

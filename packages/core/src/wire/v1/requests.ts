@@ -1,19 +1,16 @@
 import { z } from "zod";
-import { withProtoNames } from "../proto-names.js";
 import { Message } from "./message.js";
 import { Int32, RequiredString, Struct, TaskStateFilter, Timestamp } from "./primitives.js";
 import { TaskPushNotificationConfig } from "./push.js";
 
 const HistoryLength = Int32.pipe(z.number().min(0, "must be a non-negative integer"));
 
-export const SendMessageConfiguration = withProtoNames(
-  z.object({
-    acceptedOutputModes: z.array(z.string()).optional(),
-    taskPushNotificationConfig: TaskPushNotificationConfig.optional(),
-    historyLength: HistoryLength.optional(),
-    returnImmediately: z.boolean().optional(),
-  }),
-);
+export const SendMessageConfiguration = z.object({
+  acceptedOutputModes: z.array(z.string()).optional(),
+  taskPushNotificationConfig: TaskPushNotificationConfig.optional(),
+  historyLength: HistoryLength.optional(),
+  returnImmediately: z.boolean().optional(),
+});
 export type SendMessageConfiguration = z.infer<typeof SendMessageConfiguration>;
 
 /** Params of `SendMessage` and `SendStreamingMessage`. */
@@ -25,20 +22,17 @@ export const SendMessageRequest = z.object({
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 
-export const GetTaskRequest = withProtoNames(
-  z.object({
-    tenant: z.string().optional(),
-    id: RequiredString,
-    historyLength: HistoryLength.optional(),
-  }),
-);
+export const GetTaskRequest = z.object({
+  tenant: z.string().optional(),
+  id: RequiredString,
+  historyLength: HistoryLength.optional(),
+});
 export type GetTaskRequest = z.infer<typeof GetTaskRequest>;
 
 /** Largest `pageSize` a `ListTasks` caller may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
-/** The fields of `ListTasks`, for variants (0.3 lists without tenants). */
-export const ListTasksFields = z.object({
+export const ListTasksRequest = z.object({
   tenant: z.string().optional(),
   contextId: z.string().optional(),
   status: TaskStateFilter.optional(),
@@ -53,8 +47,6 @@ export const ListTasksFields = z.object({
   statusTimestampAfter: Timestamp.optional(),
   includeArtifacts: z.boolean().optional(),
 });
-
-export const ListTasksRequest = withProtoNames(ListTasksFields);
 export type ListTasksRequest = z.infer<typeof ListTasksRequest>;
 
 export const CancelTaskRequest = z.object({
@@ -70,24 +62,20 @@ export const SubscribeToTaskRequest = z.object({
 });
 export type SubscribeToTaskRequest = z.infer<typeof SubscribeToTaskRequest>;
 
-export const GetTaskPushNotificationConfigRequest = withProtoNames(
-  z.object({
-    tenant: z.string().optional(),
-    taskId: RequiredString,
-    id: RequiredString,
-  }),
-);
+export const GetTaskPushNotificationConfigRequest = z.object({
+  tenant: z.string().optional(),
+  taskId: RequiredString,
+  id: RequiredString,
+});
 
 export const DeleteTaskPushNotificationConfigRequest = GetTaskPushNotificationConfigRequest;
 
-export const ListTaskPushNotificationConfigsRequest = withProtoNames(
-  z.object({
-    tenant: z.string().optional(),
-    taskId: RequiredString,
-    pageSize: Int32.optional(),
-    pageToken: z.string().optional(),
-  }),
-);
+export const ListTaskPushNotificationConfigsRequest = z.object({
+  tenant: z.string().optional(),
+  taskId: RequiredString,
+  pageSize: Int32.optional(),
+  pageToken: z.string().optional(),
+});
 
 export const CreateTaskPushNotificationConfigRequest = TaskPushNotificationConfig;
 
