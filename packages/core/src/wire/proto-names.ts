@@ -35,25 +35,20 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * `schema`, reading its fields under their proto names too. ProtoJSON parsers must accept both
- * the json name and the proto field name, and refuse a field given under both. With
- * `nullIsUnset` (the default), a `null` field is the field's default (unset), so it is
- * dropped; pass `false` where a field may hold a JSON null (a `google.protobuf.Value`). Only
- * this object's own keys are touched: keys inside its values (a `metadata` or `data` Struct)
- * are never renamed.
+ * the json name and the proto field name, and refuse a field given under both. A `null`
+ * field is the field's default (unset), so it is dropped (none of the 0.3 messages read this
+ * way has a `google.protobuf.Value` field, where null would be a value). Only this object's
+ * own keys are touched: keys inside its values (a `metadata` or `data` Struct) are never
+ * renamed.
  */
-export function acceptProtoNames<T extends z.ZodType>(
-  schema: T,
-  aliases: ProtoFieldAliases,
-  options: { nullIsUnset?: boolean } = {},
-) {
-  const nullIsUnset = options.nullIsUnset ?? true;
+export function acceptProtoNames<T extends z.ZodType>(schema: T, aliases: ProtoFieldAliases) {
   return z.preprocess((input, ctx) => {
     if (!isRecord(input)) return input;
     // Copied only when something changes: most requests use json names and no nulls.
     let out: Record<string, unknown> | undefined;
     for (const key of Object.keys(input)) {
       const jsonName = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
-      const unset = nullIsUnset && input[key] === null;
+      const unset = input[key] === null;
       if (jsonName === undefined && !unset) continue;
       // Spread, not assignment, so an own `__proto__` key stays a plain data property.
       out ??= { ...input };
