@@ -17,16 +17,12 @@ import {
 } from "./security/requirement.js";
 import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
-import {
-  type CallContext,
-  defaultTaskOwner,
-  type ProtocolVersion,
-  type TaskOwner,
-} from "./server/call-context.js";
+import { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
 import type { HttpInput, HttpReply } from "./transport/exchange.js";
 import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
 import { SUPPORTED_VERSIONS } from "./transport/version.js";
+import type { ProtocolVersion } from "./types/protocol-version.js";
 import type { Message } from "./wire/v1/index.js";
 
 /** Default of `maxJsonDepth`: deeper than any real message, shallow enough for every parser. */

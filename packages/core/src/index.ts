@@ -76,13 +76,7 @@ export {
   type OpenIdConnectSchemeOptions,
   openIdConnectScheme,
 } from "./security/schemes/open-id-connect.js";
-export {
-  type CallContext,
-  defaultTaskOwner,
-  type Principal,
-  type ProtocolVersion,
-  type TaskOwner,
-} from "./server/call-context.js";
+export { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 export type {
   AgentExecuteFn,
   AgentExecutor,
@@ -105,6 +99,8 @@ export {
   type FetchContext,
   WELL_KNOWN_CARD_PATH,
 } from "./transport/fetch-handler.js";
+export type { Principal } from "./types/principal.js";
+export type { ProtocolVersion } from "./types/protocol-version.js";
 export type {
   AgentCard,
   Artifact,

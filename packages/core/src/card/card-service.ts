@@ -1,4 +1,6 @@
-import type { CallContext, Principal, ProtocolVersion } from "../server/call-context.js";
+import type { CallContext } from "../server/call-context.js";
+import type { Principal } from "../types/principal.js";
+import type { ProtocolVersion } from "../types/protocol-version.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import type { AgentCard } from "../wire/v1/index.js";
 import { buildCard, type CardSecurity } from "./build-card.js";

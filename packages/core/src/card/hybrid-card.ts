@@ -1,4 +1,4 @@
-import type { ProtocolVersion } from "../server/call-context.js";
+import type { ProtocolVersion } from "../types/protocol-version.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import type { AgentCard } from "../wire/v1/index.js";
 import { withoutDefaults } from "./canonical-card.js";

@@ -4,18 +4,18 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Principal } from "../server/call-context.js";
-import { type FetchHandlerLike, handleNodeRequest } from "./handle-node-request.js";
+import type { Principal } from "../types/principal.js";
+import { handleNodeRequest } from "./handle-node-request.js";
+import type { FetchHandlerLike } from "./node-types.js";
 import { forwardedOrigin } from "./to-request.js";
 
-export {
-  type FetchHandlerLike,
-  handleNodeRequest,
-  type MountableAgent,
-  type NodeRequest,
-  type NodeRequestOptions,
-  pathnameOf,
-} from "./handle-node-request.js";
+export { handleNodeRequest, pathnameOf } from "./handle-node-request.js";
+export type {
+  FetchHandlerLike,
+  MountableAgent,
+  NodeRequest,
+  NodeRequestOptions,
+} from "./node-types.js";
 export { principalFromUser } from "./principal-from-user.js";
 export { forwardedOrigin, socketOrigin } from "./to-request.js";
 

@@ -1,10 +1,10 @@
 import { A2AError } from "../errors/a2a-error.js";
-import type { Principal } from "../server/call-context.js";
 import type { HttpInput, RequestOrigin } from "../transport/exchange.js";
 import { decodeUtf8, tooLarge } from "../transport/read-body.js";
+import type { Principal } from "../types/principal.js";
 import { approximateJsonBytes } from "../util/json-measure.js";
 import { clientCertificateOf } from "./client-certificate.js";
-import type { NodeRequest } from "./handle-node-request.js";
+import type { NodeRequest } from "./node-types.js";
 import { readNodeBody } from "./read-node-body.js";
 import { requestHeaders, type TargetParts } from "./to-request.js";
 

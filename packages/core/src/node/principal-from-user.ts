@@ -1,4 +1,4 @@
-import type { Principal } from "../server/call-context.js";
+import type { Principal } from "../types/principal.js";
 
 type Obj = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
-import type { Principal } from "../server/call-context.js";
 import type { HttpInput, HttpReply } from "../transport/exchange.js";
-import type { NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
+import type { Principal } from "../types/principal.js";
 import { type BodyOutcome, nodeInput } from "./node-input.js";
+import type { NodeRequest, NodeRequestOptions } from "./node-types.js";
 import { requestTarget, socketOrigin, splitTarget } from "./to-request.js";
 import { writeReply } from "./write-reply.js";
 

@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
-import type { Principal } from "../server/call-context.js";
 import { originUrl } from "../transport/exchange.js";
 import { isValidHost } from "../transport/request-origin.js";
+import type { Principal } from "../types/principal.js";
 import { clientCertificateOf } from "./client-certificate.js";
-import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./handle-node-request.js";
+import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./node-types.js";
 import { readNodeBody } from "./read-node-body.js";
 import {
   requestHeaders,

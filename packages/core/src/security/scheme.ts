@@ -1,5 +1,5 @@
-import type { Principal } from "../server/call-context.js";
 import { type HttpInput, requestUrl } from "../transport/exchange.js";
+import type { Principal } from "../types/principal.js";
 import type { SecurityScheme as WireSecurityScheme } from "../wire/v1/index.js";
 
 /**

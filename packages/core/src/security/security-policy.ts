@@ -1,7 +1,7 @@
 import { A2AError } from "../errors/a2a-error.js";
 import type { Logger } from "../ports/logger.js";
-import type { Principal } from "../server/call-context.js";
 import type { HttpInput } from "../transport/exchange.js";
+import type { Principal } from "../types/principal.js";
 import { unauthenticated } from "./auth-errors.js";
 import { RequestAuth } from "./request-auth.js";
 import { normalizeSecurity, type Requirement, type SecurityInput } from "./requirement.js";

@@ -1,4 +1,4 @@
-import type { Principal } from "../server/call-context.js";
+import type { Principal } from "../types/principal.js";
 
 /**
  * One HTTP request as the bindings read it, whatever runtime it came from: the Fetch

@@ -1,6 +1,6 @@
 import type { CardShape } from "../card/hybrid-card.js";
 import { A2AError } from "../errors/a2a-error.js";
-import type { ProtocolVersion } from "../server/call-context.js";
+import type { ProtocolVersion } from "../types/protocol-version.js";
 import type { HttpInput } from "./exchange.js";
 
 /** Versions a2a-mount can answer, newest first; an agent may serve 1.0 only. */

@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from "jose";
-import type { Principal } from "../../server/call-context.js";
+import type { Principal } from "../../types/principal.js";
 import { InvalidCredentialError, type Verifier } from "../scheme.js";
 import { refusalOf } from "./jwt-errors.js";
 import { type VerifiedTokenCacheOptions, VerifiedTokens } from "./verified-tokens.js";

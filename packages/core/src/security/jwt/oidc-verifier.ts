@@ -1,4 +1,4 @@
-import type { Principal } from "../../server/call-context.js";
+import type { Principal } from "../../types/principal.js";
 import type { Verifier } from "../scheme.js";
 import { type JwtVerifierOptions, jwtVerifier } from "./jwt-verifier.js";
 

@@ -1,4 +1,4 @@
-import type { Principal } from "../../server/call-context.js";
+import type { Principal } from "../../types/principal.js";
 
 /** How long verified tokens are remembered; `false` verifies every request. */
 export interface VerifiedTokenCacheOptions {

@@ -1,5 +1,5 @@
-import type { Principal } from "../../server/call-context.js";
 import type { ClientCertificate } from "../../transport/exchange.js";
+import type { Principal } from "../../types/principal.js";
 import { compact } from "../../wire/convert/compact.js";
 import {
   defineScheme,

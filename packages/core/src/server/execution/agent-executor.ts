@@ -1,3 +1,4 @@
+import type { Principal } from "../../types/principal.js";
 import type {
   Artifact,
   Message,
@@ -6,7 +7,7 @@ import type {
   Task,
   TaskState,
 } from "../../wire/v1/index.js";
-import type { CallContext, Principal } from "../call-context.js";
+import type { CallContext } from "../call-context.js";
 
 /** What the agent sees of one incoming message. */
 export interface RequestContext {
