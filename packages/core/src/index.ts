@@ -20,6 +20,13 @@ export {
   ERROR_DOMAIN,
   type FieldViolation,
 } from "./errors/a2a-error.js";
+export type {
+  ClientCertificate,
+  EventFrames,
+  HttpInput,
+  HttpReply,
+  RequestOrigin,
+} from "./http/exchange.js";
 export type { Clock } from "./ports/clock.js";
 export {
   InMemoryTaskStore,
@@ -87,13 +94,6 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
-export type {
-  ClientCertificate,
-  EventFrames,
-  HttpInput,
-  HttpReply,
-  RequestOrigin,
-} from "./transport/exchange.js";
 export {
   type Binding,
   type FetchContext,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { EventFrames } from "../src/transport/exchange.js";
+import type { EventFrames } from "../src/http/exchange.js";
 import { eventFrames } from "../src/transport/sse.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryTaskStore } from "../src/ports/in-memory-task-store.js";
 import { resultBody } from "../src/transport/jsonrpc/envelope.js";
-import { parseTask, resultJson, taskJson } from "../src/util/task-json.js";
+import { parseTask, resultJson, taskJson } from "../src/wire/task-json.js";
 import type { Task } from "../src/wire/v1/index.js";
 
 const task = (id: string, state: Task["status"]["state"] = "TASK_STATE_COMPLETED"): Task => ({

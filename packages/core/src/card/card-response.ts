@@ -1,4 +1,4 @@
-import type { HttpInput, HttpReply } from "../transport/exchange.js";
+import type { HttpInput, HttpReply } from "../http/exchange.js";
 import { toBase64Url } from "../util/base64url.js";
 /** A serialised card with its entity tag. */
 export interface CardRepresentation {

@@ -9,7 +9,7 @@ import {
   type JSONWebKeySet,
   type JWK,
 } from "jose";
-import { compact } from "../wire/convert/compact.js";
+import { compact } from "../util/compact.js";
 import type { AgentCardSignature } from "../wire/v1/index.js";
 import { canonicalCard } from "./canonical-card.js";
 import type { CardShape } from "./hybrid-card.js";

@@ -1,5 +1,5 @@
 import type { PeerCertificate, TLSSocket } from "node:tls";
-import type { ClientCertificate } from "../transport/exchange.js";
+import type { ClientCertificate } from "../http/exchange.js";
 
 /** Multi-valued attributes (several OUs) come as arrays; they are joined. */
 function attributes(names: PeerCertificate["subject"] | undefined): Record<string, string> {

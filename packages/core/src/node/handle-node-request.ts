@@ -1,9 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { A2AError, errors } from "../errors/a2a-error.js";
-import type { HttpInput, HttpReply, RequestOrigin } from "../transport/exchange.js";
-import type { FetchContext } from "../transport/fetch-handler.js";
 import { errorBody } from "../transport/jsonrpc/envelope.js";
-import type { Principal } from "../types/principal.js";
 import type { FetchHandlerLike, NodeRequest, NodeRequestOptions } from "./node-types.js";
 import { serveAgent } from "./serve-agent.js";
 import { serveFetch } from "./serve-fetch.js";

@@ -1,5 +1,5 @@
 import { A2AError } from "../errors/a2a-error.js";
-import type { HttpInput, RequestOrigin } from "../transport/exchange.js";
+import type { HttpInput, RequestOrigin } from "../http/exchange.js";
 import { decodeUtf8, tooLarge } from "../transport/read-body.js";
 import type { Principal } from "../types/principal.js";
 import { approximateJsonBytes } from "../util/json-measure.js";

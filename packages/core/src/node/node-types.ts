@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { HttpInput, HttpReply, RequestOrigin } from "../transport/exchange.js";
+import type { HttpInput, HttpReply, RequestOrigin } from "../http/exchange.js";
 import type { FetchContext } from "../transport/fetch-handler.js";
 import type { Principal } from "../types/principal.js";
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { HttpInput, HttpReply } from "../transport/exchange.js";
+import type { HttpInput, HttpReply } from "../http/exchange.js";
 import type { Principal } from "../types/principal.js";
 import { type BodyOutcome, nodeInput } from "./node-input.js";
 import type { NodeRequest, NodeRequestOptions } from "./node-types.js";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { originUrl } from "../transport/exchange.js";
+import { originUrl } from "../http/exchange.js";
 import { isValidHost } from "../transport/request-origin.js";
 import type { Principal } from "../types/principal.js";
 import { clientCertificateOf } from "./client-certificate.js";

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { RequestOrigin } from "../transport/exchange.js";
+import type { RequestOrigin } from "../http/exchange.js";
 import { forwarded } from "../transport/request-origin.js";
 
 /**

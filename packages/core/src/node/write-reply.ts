@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { type EventFrames, type HttpReply, isEventStream } from "../transport/exchange.js";
+import { type EventFrames, type HttpReply, isEventStream } from "../http/exchange.js";
 
 /** What compression middleware adds: sends buffered output now. */
 export type Flushable = ServerResponse & { flush?: () => void };

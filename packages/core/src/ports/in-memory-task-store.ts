@@ -1,5 +1,5 @@
-import { parseTask, taskJson } from "../util/task-json.js";
 import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
+import { parseTask, taskJson } from "../wire/task-json.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
 import { isInterrupted, isTerminal } from "../wire/v1/index.js";
 import { type Clock, systemClock } from "./clock.js";

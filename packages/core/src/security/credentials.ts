@@ -1,4 +1,4 @@
-import type { HttpInput } from "../transport/exchange.js";
+import type { HttpInput } from "../http/exchange.js";
 
 /**
  * The credentials of `Authorization: <scheme> <credentials>` when `scheme` matches

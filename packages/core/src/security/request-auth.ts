@@ -1,8 +1,8 @@
 import { errors } from "../errors/a2a-error.js";
+import type { HttpInput } from "../http/exchange.js";
 import type { Logger } from "../ports/logger.js";
-import { describe } from "../server/execution/execution.js";
-import type { HttpInput } from "../transport/exchange.js";
 import type { Principal } from "../types/principal.js";
+import { describe } from "../util/describe-error.js";
 import { permissionDenied, type Refusal, unauthenticated } from "./auth-errors.js";
 import type { Requirement } from "./requirement.js";
 import type { SchemeOutcome, SecurityScheme } from "./scheme.js";

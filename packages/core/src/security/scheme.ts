@@ -1,4 +1,4 @@
-import { type HttpInput, requestUrl } from "../transport/exchange.js";
+import { type HttpInput, requestUrl } from "../http/exchange.js";
 import type { Principal } from "../types/principal.js";
 import type { SecurityScheme as WireSecurityScheme } from "../wire/v1/index.js";
 

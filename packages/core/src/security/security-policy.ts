@@ -1,6 +1,6 @@
 import { A2AError } from "../errors/a2a-error.js";
+import type { HttpInput } from "../http/exchange.js";
 import type { Logger } from "../ports/logger.js";
-import type { HttpInput } from "../transport/exchange.js";
 import type { Principal } from "../types/principal.js";
 import { unauthenticated } from "./auth-errors.js";
 import { RequestAuth } from "./request-auth.js";

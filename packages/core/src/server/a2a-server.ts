@@ -7,12 +7,11 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
-import { taskJson } from "../util/task-json.js";
 import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
+import { taskJson } from "../wire/task-json.js";
 import {
   type CancelTaskRequest,
   type GetTaskRequest,
-  isInterrupted,
   isTerminal,
   type ListTasksRequest,
   type Message,
@@ -35,6 +34,7 @@ import { payloadBytes, TaskEventHub } from "./execution/task-event-hub.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { assertPartsAccepted } from "./media-types.js";
+import { endsAtPause, endsAtTerminal } from "./stream-ends.js";
 
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -77,19 +77,6 @@ export interface ServerConfig {
 
 /** A stream of events; the first one is ready to be read. */
 export type EventStream = AsyncIterableIterator<StreamResponse>;
-
-/** A send stream ends where the task pauses or finishes (spec §11.7). */
-function endsAtPause(payload: StreamResponse): boolean {
-  if ("message" in payload) return true;
-  if (!("statusUpdate" in payload)) return false;
-  const { state } = payload.statusUpdate.status;
-  return isTerminal(state) || isInterrupted(state);
-}
-
-/** A 1.0 subscription ends only when the task finishes (spec §3.1.6). */
-function endsAtTerminal(payload: StreamResponse): boolean {
-  return "statusUpdate" in payload && isTerminal(payload.statusUpdate.status.state);
-}
 
 /**
  * The A2A operations, binding-neutral: transports call these with validated 1.0 params and
@@ -240,9 +227,7 @@ export class A2AServer {
           { taskId: task.id },
         );
       }
-      // 0.3 marks `final` at interrupted states too and closes there (0.3 spec §7.2), so a
-      // 0.3 subscription ends where a send stream does.
-      const queue = this.#listen(ks, call.version === "0.3" ? endsAtPause : endsAtTerminal);
+      const queue = this.#listen(ks, endsAtTerminal);
       // Registered and seeded in one synchronous step, so no event falls in between.
       queue.push({ task }, payloadBytes);
       return queue;

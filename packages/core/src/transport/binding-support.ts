@@ -1,14 +1,14 @@
 import { A2AError, errors } from "../errors/a2a-error.js";
+import type { HttpInput, HttpReply } from "../http/exchange.js";
 import type { Logger } from "../ports/logger.js";
 import type { Authenticated, SecurityPolicy } from "../security/security-policy.js";
 import type { A2AServer } from "../server/a2a-server.js";
 import type { CallContext } from "../server/call-context.js";
-import { describe } from "../server/execution/execution.js";
 import type { ProtocolVersion } from "../types/protocol-version.js";
+import { describe } from "../util/describe-error.js";
 import { jsonTextNestsDeeper, valueNestsDeeper } from "../util/json-measure.js";
 import { withoutStack } from "../util/without-stack.js";
 import type { AgentExtension } from "../wire/v1/index.js";
-import type { HttpInput, HttpReply } from "./exchange.js";
 import { isJsonMediaType } from "./read-body.js";
 import { eventFrames, SSE_HEADERS } from "./sse.js";
 

@@ -1,4 +1,3 @@
-import type { Principal } from "../types/principal.js";
 import {
   type ClientCertificate,
   type EventFrames,
@@ -6,7 +5,8 @@ import {
   type HttpReply,
   isEventStream,
   type RequestOrigin,
-} from "./exchange.js";
+} from "../http/exchange.js";
+import type { Principal } from "../types/principal.js";
 import { readBodyText } from "./read-body.js";
 
 /** What an adapter (or any caller) can pass along with a `Request`. */

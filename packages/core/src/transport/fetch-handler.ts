@@ -1,8 +1,8 @@
 import { cardReply } from "../card/card-response.js";
 import type { CardService } from "../card/card-service.js";
 import { A2AError } from "../errors/a2a-error.js";
+import { type HttpInput, type HttpReply, originUrl, type RequestOrigin } from "../http/exchange.js";
 import { type BindingDeps, toA2AError } from "./binding-support.js";
-import { type HttpInput, type HttpReply, originUrl, type RequestOrigin } from "./exchange.js";
 import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
 import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";

@@ -1,5 +1,5 @@
 import { A2AError } from "../errors/a2a-error.js";
-import type { HttpInput, RequestOrigin } from "./exchange.js";
+import type { HttpInput, RequestOrigin } from "../http/exchange.js";
 
 /**
  * `host[:port]` (RFC 9110 §7.2): a DNS name or IPv4 address, or an IPv6 literal in brackets,

@@ -1,4 +1,4 @@
-import type { EventFrames } from "./exchange.js";
+import type { EventFrames } from "../http/exchange.js";
 
 /** Headers that keep proxies and compression middleware from buffering a stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import type { CardShape } from "../card/hybrid-card.js";
 import { A2AError } from "../errors/a2a-error.js";
+import type { HttpInput } from "../http/exchange.js";
 import type { ProtocolVersion } from "../types/protocol-version.js";
-import type { HttpInput } from "./exchange.js";
 
 /** Versions a2a-mount can answer, newest first; an agent may serve 1.0 only. */
 export const SUPPORTED_VERSIONS: readonly ProtocolVersion[] = ["1.0", "0.3"];

@@ -1,4 +1,4 @@
-import { compact } from "../../wire/convert/compact.js";
+import { compact } from "../../util/compact.js";
 import { cookieValue } from "../credentials.js";
 import { defineScheme, quoted, REALM, type SchemeOptions, type SecurityScheme } from "../scheme.js";
 

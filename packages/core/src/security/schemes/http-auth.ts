@@ -1,4 +1,4 @@
-import { compact } from "../../wire/convert/compact.js";
+import { compact } from "../../util/compact.js";
 import {
   authorizationCredential,
   type BasicCredentials,

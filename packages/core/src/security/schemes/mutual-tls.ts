@@ -1,6 +1,6 @@
-import type { ClientCertificate } from "../../transport/exchange.js";
+import type { ClientCertificate } from "../../http/exchange.js";
 import type { Principal } from "../../types/principal.js";
-import { compact } from "../../wire/convert/compact.js";
+import { compact } from "../../util/compact.js";
 import {
   defineScheme,
   InvalidCredentialError,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { compact } from "../../wire/convert/compact.js";
+import { compact } from "../../util/compact.js";
 import type { OAuthFlows } from "../../wire/v1/security.js";
 import type { SchemeOptions, SecurityScheme } from "../scheme.js";
 import { bearerTokenScheme } from "./bearer-token.js";

@@ -1,4 +1,4 @@
-import { compact } from "../../wire/convert/compact.js";
+import { compact } from "../../util/compact.js";
 import { type OidcVerifierOptions, oidcVerifier } from "../jwt/oidc-verifier.js";
 import type { SchemeOptions, SecurityScheme } from "../scheme.js";
 import { bearerTokenScheme } from "./bearer-token.js";

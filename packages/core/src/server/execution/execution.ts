@@ -2,6 +2,7 @@ import { A2AError, errors } from "../../errors/a2a-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { TaskKey, TaskStore } from "../../ports/task-store.js";
+import { describe } from "../../util/describe-error.js";
 import {
   isInterrupted,
   isTerminal,
@@ -427,10 +428,4 @@ export class Execution {
     this.#deps.hub.publish(this.keyString, { payload: { task }, task });
     this.created.resolve({ task });
   }
-}
-
-/** An error's name and message, for logs; never sent to clients. */
-export function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

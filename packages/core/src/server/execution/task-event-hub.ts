@@ -1,4 +1,4 @@
-import { jsonOf } from "../../util/task-json.js";
+import { jsonOf } from "../../wire/task-json.js";
 import type { Task } from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 

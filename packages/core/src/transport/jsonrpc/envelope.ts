@@ -1,6 +1,6 @@
 import { A2AError } from "../../errors/a2a-error.js";
-import { resultJson } from "../../util/task-json.js";
-import type { HttpReply } from "../exchange.js";
+import type { HttpReply } from "../../http/exchange.js";
+import { resultJson } from "../../wire/task-json.js";
 
 export type JsonRpcId = string | number | null;
 

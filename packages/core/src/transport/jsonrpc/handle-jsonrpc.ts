@@ -1,4 +1,5 @@
 import { A2AError } from "../../errors/a2a-error.js";
+import type { HttpInput, HttpReply } from "../../http/exchange.js";
 import {
   type BindingDeps,
   buildCallContext,
@@ -7,7 +8,6 @@ import {
   sseReply,
   toA2AError,
 } from "../binding-support.js";
-import type { HttpInput, HttpReply } from "../exchange.js";
 import { parseParams } from "../validation.js";
 import { negotiateJsonRpcVersion, requestedVersion } from "../version.js";
 import {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { EventStream } from "../../server/a2a-server.js";
+import { endsAtPause } from "../../server/stream-ends.js";
 import * as convert from "../../wire/convert/index.js";
 import type * as v1 from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
@@ -10,13 +11,15 @@ import { type JsonRpcMethod, METHODS_V1 } from "./methods-v1.js";
 /**
  * A 0.3 method served by a 1.0 operation: params are converted to 1.0 on the way in, and
  * `out` shapes each result (or each event of a stream) on the way out, knowing the params.
- * The core never sees a 0.3 shape.
+ * A stream ends after an event for which `isLast` holds, if given. The core never sees a
+ * 0.3 shape.
  */
 export function servedBy<S extends z.ZodType>(
   v1Method: string,
   params: S,
   toV1: (params: z.output<S>) => unknown,
   out: (result: never, params: z.output<S>) => unknown,
+  isLast?: (event: StreamResponse) => boolean,
 ): JsonRpcMethod {
   const target = METHODS_V1.get(v1Method)!;
   if (target.kind === "unary") {
@@ -30,8 +33,10 @@ export function servedBy<S extends z.ZodType>(
     kind: "stream",
     params,
     run: async (server, p, call) =>
-      mapStream(await target.run(server, toV1(p), call), (event) =>
-        out(event as never, p),
+      mapStream(
+        await target.run(server, toV1(p), call),
+        (event) => out(event as never, p),
+        isLast,
       ) as EventStream,
   };
 }
@@ -77,7 +82,15 @@ export const METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, J
   ],
   [
     "tasks/resubscribe",
-    via("SubscribeToTask", v03.TaskIdParams, convert.subscribeToTaskRequestFromV03),
+    // 0.3 marks `final` at interrupted states too and closes there (0.3 spec §7.2), so a
+    // 0.3 subscription ends where a send stream does.
+    servedBy(
+      "SubscribeToTask",
+      v03.TaskIdParams,
+      convert.subscribeToTaskRequestFromV03,
+      (event: StreamResponse) => convert.streamResponseToV03(event),
+      endsAtPause,
+    ),
   ],
   [
     "tasks/pushNotificationConfig/set",

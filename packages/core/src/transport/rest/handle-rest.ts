@@ -1,5 +1,6 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
-import { resultJson } from "../../util/task-json.js";
+import { type HttpInput, type HttpReply, isEventStream } from "../../http/exchange.js";
+import { resultJson } from "../../wire/task-json.js";
 import {
   type BindingDeps,
   buildCallContext,
@@ -7,7 +8,6 @@ import {
   readJsonBody,
   toA2AError,
 } from "../binding-support.js";
-import { type HttpInput, type HttpReply, isEventStream } from "../exchange.js";
 import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
 import { parseParams } from "../validation.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { canonicalCard } from "../../card/canonical-card.js";
+import { endsAtPause } from "../../server/stream-ends.js";
 import * as convert from "../../wire/convert/index.js";
 import { protoRequest } from "../../wire/proto-names.js";
 import * as v1 from "../../wire/v1/index.js";
@@ -141,6 +142,8 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
       v03.TaskIdParams,
       convert.subscribeToTaskRequestFromV03,
       (event: v1.StreamResponse) => proto.streamResultToProto(convert.streamResponseToV03(event)),
+      // As on JSON-RPC: a 0.3 subscription ends where the task pauses (0.3 spec §7.2).
+      endsAtPause,
     ),
   ],
   [

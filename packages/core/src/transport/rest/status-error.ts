@@ -1,5 +1,5 @@
 import { type A2AError, ERROR_KINDS } from "../../errors/a2a-error.js";
-import type { HttpReply } from "../exchange.js";
+import type { HttpReply } from "../../http/exchange.js";
 
 /** gRPC status names for HTTP-level failures, which have no A2A error type of their own. */
 const STATUS_BY_HTTP: Readonly<Record<number, string>> = {

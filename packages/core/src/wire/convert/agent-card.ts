@@ -1,6 +1,6 @@
+import { compact, nonEmpty } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact, nonEmpty } from "./compact.js";
 import {
   securityRequirementFromV03,
   securityRequirementToV03,

@@ -1,7 +1,7 @@
+import { compact } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import { isInterrupted, isTerminal } from "../v1/primitives.js";
 import type * as v03 from "../v03/index.js";
-import { compact } from "./compact.js";
 import { artifactFromV03, artifactToV03, taskStatusFromV03, taskStatusToV03 } from "./task.js";
 
 /**

@@ -1,6 +1,6 @@
+import { compact } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact } from "./compact.js";
 import { partFromV03, partToV03 } from "./part.js";
 
 const ROLE_TO_V03 = { ROLE_USER: "user", ROLE_AGENT: "agent" } as const satisfies Record<

@@ -1,6 +1,6 @@
+import { compact } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact } from "./compact.js";
 import { type PartExtras, takeExtras, withExtras } from "./part-extras.js";
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
+import { compact, nonEmpty } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact, nonEmpty } from "./compact.js";
 
 /** A 1.0 `AuthenticationInfo` (one scheme) as 0.3 auth info (a list of schemes). */
 export function pushAuthToV03(auth: v1.AuthenticationInfo): v03.PushNotificationAuthenticationInfo {

@@ -1,6 +1,6 @@
+import { compact } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact } from "./compact.js";
 import { messageFromV03, messageToV03 } from "./message.js";
 import { pushConfigFromV03, pushConfigToV03 } from "./push.js";
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
+import { compact, nonEmpty } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact, nonEmpty } from "./compact.js";
 
 type V1OAuthFlows = z.infer<typeof v1.OAuthFlows>;
 type Scopes = Record<string, string>;

@@ -1,6 +1,6 @@
+import { compact, nonEmpty } from "../../util/compact.js";
 import type * as v1 from "../v1/index.js";
 import type * as v03 from "../v03/index.js";
-import { compact, nonEmpty } from "./compact.js";
 import { messageFromV03, messageToV03 } from "./message.js";
 import { partFromV03, partToV03 } from "./part.js";
 import { taskStateFromV03, taskStateToV03 } from "./task-state.js";

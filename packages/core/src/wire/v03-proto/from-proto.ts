@@ -1,5 +1,5 @@
 import { errors } from "../../errors/a2a-error.js";
-import { compact, nonEmpty } from "../convert/compact.js";
+import { compact, nonEmpty } from "../../util/compact.js";
 import type * as v03 from "../v03/index.js";
 import type * as proto from "./schemas.js";
 import { PUSH_CONFIG_NAME } from "./schemas.js";

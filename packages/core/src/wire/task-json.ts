@@ -1,4 +1,4 @@
-import type { Task } from "../wire/v1/index.js";
+import type { Task } from "./v1/index.js";
 
 /**
  * The JSON of tasks already serialised once, by identity. Tasks are immutable values once
