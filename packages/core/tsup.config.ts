@@ -2,7 +2,12 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // The Node bridge is its own entry, so the main one stays free of node: imports.
-  entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "node/index": "src/node/index.ts",
+    "wire/index": "src/wire/index.ts",
+    "wire/v03/index": "src/wire/v03/index.ts",
+  },
   format: ["esm"],
   // Node types only matter to the bridge; the main entry is checked without them (tsconfig.json).
   dts: { compilerOptions: { types: ["node"] } },

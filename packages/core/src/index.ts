@@ -112,7 +112,6 @@ export type {
   TaskStatus,
   TaskStatusUpdateEvent,
 } from "./wire/v1/index.js";
-export * as wire from "./wire/v1/index.js";
 export type {
   ListTasksResponse,
   SendMessageResponse,

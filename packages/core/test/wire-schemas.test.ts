@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wire } from "../src/index.js";
+import * as wire from "../src/wire/index.js";
 import { cardRequest, makeAgent, readSse, rpc, rpcRequest, userMessage } from "./helpers.js";
 
 describe("wire schemas", () => {
