@@ -1,7 +1,7 @@
 // `npm run bench`: every server under test against every scenario, then bench/RESULTS.md.
 // Settings (environment): BENCH_SECONDS per run (default 5), BENCH_RUNS (3),
 // BENCH_MEMORY_REQUESTS (200000), BENCH_SERVERS and BENCH_SCENARIOS (comma-separated ids,
-// default all; "memory" names the memory scenario).
+// default all; "memory" names the memory scenario, "in-process" the in-process one).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -138,7 +138,31 @@ for (const server of picked(MEMORY_SCENARIO.id) ? servers : []) {
   }
 }
 
-const raw = { seconds, runs, memoryRequests, load, memory };
+// In process: `a2a.handle` alone, each scenario in its own process pinned to CPU 1.
+const inProcess = [];
+for (const scenario of picked("in-process") ? SCENARIOS : []) {
+  const output = execFileSync(
+    "taskset",
+    [
+      "-c",
+      "1",
+      process.execPath,
+      "--expose-gc",
+      "--min-semi-space-size=128",
+      "--max-semi-space-size=128",
+      fileURLToPath(new URL("./in-process.mjs", import.meta.url)),
+      scenario.id,
+    ],
+    { encoding: "utf8" },
+  );
+  const row = JSON.parse(output.trim().split("\n").at(-1));
+  inProcess.push(row);
+  console.log(
+    `in-process ${scenario.id.padEnd(9)} ${row.microsPerRequest.toFixed(1)} µs  ${(row.bytesPerRequest / 1024).toFixed(1)} KB  ${row.promisesPerRequest.toFixed(0)} promises`,
+  );
+}
+
+const raw = { seconds, runs, memoryRequests, load, memory, inProcess };
 writeFileSync(
   fileURLToPath(new URL("./results.json", import.meta.url)),
   `${JSON.stringify(raw, null, 2)}\n`,

@@ -29,7 +29,7 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : "-");
 const label = (id) => SERVERS.find((s) => s.id === id)?.label ?? id;
 
 /** Writes bench/RESULTS.md from one run's measurements. */
-export function writeResults({ seconds, runs, memoryRequests, load, memory }) {
+export function writeResults({ seconds, runs, memoryRequests, load, memory, inProcess = [] }) {
   const find = (scenario, server, connections) =>
     load.find(
       (r) => r.scenario === scenario && r.server === server && r.connections === connections,
@@ -86,6 +86,21 @@ export function writeResults({ seconds, runs, memoryRequests, load, memory }) {
       `| ${label(row.server)} | ${mb(row.before.heapUsed)} MB | ${mb(row.after.heapUsed)} MB | ${mb(row.after.heapUsed - row.before.heapUsed)} MB | ${mb(row.after.rss)} MB | ${mb(row.after.peakRss)} MB | ${row.seconds.toFixed(0)} |`,
     );
   }
+  if (inProcess.length > 0) {
+    lines.push("", "## In process: `a2a.handle` alone", "");
+    lines.push(
+      "The demo agent called through `a2a.handle` with no socket, the reply read to its end; one process per scenario on CPU 1. Time over 50 000 requests after 20 000 of warm-up; bytes are the heap's growth over 1 000 requests with no garbage collection in between; promises are all those created meanwhile, including the two of the measuring loop.",
+      "",
+    );
+    lines.push("| scenario | µs/req | KB allocated/req | promises/req |");
+    lines.push("| --- | ---: | ---: | ---: |");
+    for (const row of inProcess) {
+      const scenario = SCENARIOS.find((s) => s.id === row.scenario);
+      lines.push(
+        `| ${scenario?.label ?? row.scenario} | ${row.microsPerRequest.toFixed(1)} | ${(row.bytesPerRequest / 1024).toFixed(1)} | ${row.promisesPerRequest.toFixed(0)} |`,
+      );
+    }
+  }
   lines.push("", "## Targets (issue 5)", "");
   const check = (name, value, target, met) =>
     lines.push(`- ${met ? "met" : "**missed**"}: ${name}: ${value} (target ${target})`);
@@ -137,6 +152,32 @@ export function writeResults({ seconds, runs, memoryRequests, load, memory }) {
     if (!m || !floorPeak) continue;
     const x = m.after.peakRss / floorPeak;
     check(`${label(id)}: peak RSS vs bare Express`, `${x.toFixed(2)}x`, "≤ 1.5x", x <= 1.5);
+  }
+  const inProc = (id) => inProcess.find((row) => row.scenario === id);
+  if (inProcess.length > 0) lines.push("", "## Targets (issue 14, in process)", "");
+  for (const [id, micros] of [
+    ["message", 10],
+    ["task", 22],
+  ]) {
+    const row = inProc(id);
+    if (!row) continue;
+    check(
+      `${id}: time per request`,
+      `${row.microsPerRequest.toFixed(1)} µs`,
+      `≤ ${micros} µs`,
+      row.microsPerRequest <= micros,
+    );
+  }
+  const task = inProc("task");
+  if (task) {
+    const kb = task.bytesPerRequest / 1024;
+    check("task: allocated per request", `${kb.toFixed(1)} KB`, "≤ 12 KB", kb <= 12);
+    check(
+      "task: promises per request",
+      task.promisesPerRequest.toFixed(0),
+      "≤ 20",
+      task.promisesPerRequest <= 20,
+    );
   }
   writeFileSync(fileURLToPath(new URL("../RESULTS.md", import.meta.url)), `${lines.join("\n")}\n`);
 }
