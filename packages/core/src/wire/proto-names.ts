@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRecord } from "../util/is-record.js";
 
 /**
  * ProtoJSON field names and enums: parsers must accept a field's proto name as well as its
@@ -30,8 +31,42 @@ export function protoAliases(
   return { ...aliases, ...overrides };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * `value` with its proto field names (those `aliasOf` knows) under their json names, and,
+ * with `dropNulls`, its null fields left out (unset); copies only when something changes.
+ * A field given under both names is an issue at `path` (the object's own path).
+ */
+function jsonNamed(
+  value: Record<string, unknown>,
+  aliasOf: (key: string) => string | undefined,
+  path: readonly PropertyKey[],
+  issues: z.core.$ZodRawIssue[],
+  dropNulls: boolean,
+): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const jsonName = aliasOf(key);
+    const unset = dropNulls && value[key] === null;
+    if (jsonName === undefined && !unset) continue;
+    // Spread, not assignment, so an own `__proto__` key stays a plain data property.
+    out ??= { ...value };
+    if (jsonName !== undefined) {
+      if (Object.hasOwn(value, jsonName)) {
+        issues.push({
+          code: "custom",
+          message: `is set twice, as "${jsonName}" and as "${key}" (the json and proto names of one field); send only one`,
+          path: [...path, jsonName],
+          input: value,
+        });
+        continue;
+      }
+      out[jsonName] = value[key];
+      delete out[key];
+    }
+    if (unset) delete out[jsonName ?? key];
+  }
+  return out ?? value;
+}
 
 /**
  * `schema`, reading its fields under their proto names too. ProtoJSON parsers must accept both
@@ -42,33 +77,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * renamed.
  */
 export function acceptProtoNames<T extends z.ZodType>(schema: T, aliases: ProtoFieldAliases) {
-  return z.preprocess((input, ctx) => {
-    if (!isRecord(input)) return input;
-    // Copied only when something changes: most requests use json names and no nulls.
-    let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(input)) {
-      const jsonName = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
-      const unset = input[key] === null;
-      if (jsonName === undefined && !unset) continue;
-      // Spread, not assignment, so an own `__proto__` key stays a plain data property.
-      out ??= { ...input };
-      if (jsonName !== undefined) {
-        if (Object.hasOwn(input, jsonName)) {
-          ctx.issues.push({
-            code: "custom",
-            message: `is set twice, as "${jsonName}" and as "${key}" (the json and proto names of one field); send only one`,
-            path: [jsonName],
-            input,
-          });
-          continue;
-        }
-        out[jsonName] = input[key];
-        delete out[key];
-      }
-      if (unset) delete out[jsonName ?? key];
-    }
-    return out ?? input;
-  }, schema);
+  const aliasOf = (key: string) => (Object.hasOwn(aliases, key) ? aliases[key] : undefined);
+  return z.preprocess(
+    (input, ctx) => (isRecord(input) ? jsonNamed(input, aliasOf, [], ctx.issues, true) : input),
+    schema,
+  );
 }
 
 /** A ProtoJSON message: `z.object(shape)` reading each field under both of its names. */
@@ -110,7 +123,7 @@ export function protoEnum<const V extends Readonly<Record<string, number>>>(valu
 /** Where proto field names may appear in a value of one schema, and what they stand for. */
 interface NameTree {
   /** Proto field name -> json name, for this object's own fields. */
-  aliases: ReadonlyMap<string, string>;
+  aliasOf: (key: string) => string | undefined;
   /** The trees of fields (by json name) whose values hold objects with names of their own. */
   fields: ReadonlyMap<string, NameTree>;
 }
@@ -140,7 +153,9 @@ function nameTree(schema: z.ZodType): NameTree | undefined {
         const tree = nameTree(field);
         if (tree) fields.set(jsonName, tree);
       }
-      return aliases.size > 0 || fields.size > 0 ? { aliases, fields } : undefined;
+      return aliases.size > 0 || fields.size > 0
+        ? { aliasOf: (key) => aliases.get(key), fields }
+        : undefined;
     }
     case "array":
       return def.element && nameTree(def.element);
@@ -181,38 +196,20 @@ function withJsonNames(
     return out ?? value;
   }
   if (!isRecord(value)) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    let field = key;
-    const jsonName = tree.aliases.get(key);
-    if (jsonName !== undefined) {
-      if (Object.hasOwn(value, jsonName)) {
-        issues.push({
-          code: "custom",
-          message: `is set twice, as "${jsonName}" and as "${key}" (the json and proto names of one field); send only one`,
-          path: [...path, jsonName],
-          input: value,
-        });
-        continue;
-      }
-      // Spread, not assignment, so an own `__proto__` key stays a plain data property.
-      out ??= { ...value };
-      out[jsonName] = value[key];
-      delete out[key];
-      field = jsonName;
-    }
-    const child = tree.fields.get(field);
-    if (child === undefined) continue;
-    const inner = value[key];
+  const named = jsonNamed(value, tree.aliasOf, path, issues, false);
+  let out = named;
+  for (const [field, child] of tree.fields) {
+    if (!Object.hasOwn(named, field)) continue;
+    const inner = named[field];
     path.push(field);
     const renamed = withJsonNames(inner, child, path, issues);
     path.pop();
     if (renamed !== inner) {
-      out ??= { ...value };
+      if (out === value) out = { ...named };
       out[field] = renamed;
     }
   }
-  return out ?? value;
+  return out;
 }
 
 /**

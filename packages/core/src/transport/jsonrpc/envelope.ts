@@ -1,5 +1,6 @@
 import { A2AError } from "../../errors/a2a-error.js";
 import type { HttpReply } from "../../http/exchange.js";
+import { isRecord } from "../../util/is-record.js";
 import { resultJson } from "../../wire/task-json.js";
 
 export type JsonRpcId = string | number | null;
@@ -9,9 +10,6 @@ export interface JsonRpcRequest {
   method: string;
   params: unknown;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The id to answer with, even for an invalid request, when one can be read. */
 export function readableId(body: unknown): JsonRpcId {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { canonicalCard } from "../../card/canonical-card.js";
 import { endsAtPause } from "../../server/stream-ends.js";
+import { isRecord } from "../../util/is-record.js";
 import * as convert from "../../wire/convert/index.js";
 import { protoRequest } from "../../wire/proto-names.js";
 import * as v1 from "../../wire/v1/index.js";
@@ -26,9 +27,6 @@ interface Dialected<T> {
   dialect: Dialect;
   value: T;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A send in the JSON-RPC shapes: its message has `parts` or a `kind`, which ProtoJSON has not. */
 function isJsonRpcSend(raw: Record<string, unknown>): boolean {
