@@ -1,4 +1,5 @@
 import type { ProtocolVersion } from "../types/protocol-version.js";
+import { omitDefaults } from "../util/omit-defaults.js";
 import { agentCardToV03 } from "../wire/convert/agent-card.js";
 import type { AgentCard } from "../wire/v1/index.js";
 import { withoutDefaults } from "./canonical-card.js";
@@ -9,24 +10,14 @@ import { withoutDefaults } from "./canonical-card.js";
  */
 export type CardShape = ProtocolVersion | "hybrid";
 
-/** `false`, `""` and empty lists are proto3 defaults: a 1.0 reader would strip them. */
-const isSet = (value: unknown) =>
-  value !== undefined &&
-  value !== false &&
-  value !== "" &&
-  !(Array.isArray(value) && !value.length);
-
-function setFields(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => isSet(value)));
-}
-
 /**
  * The card for a client that names no version: every field of the 1.0 card, plus the 0.3
  * fields where they do not collide (`protocolVersion`, `url`, `preferredTransport`,
  * `additionalInterfaces`, `supportsAuthenticatedExtendedCard`, `security`, each skill's
  * `security`, and each security scheme's OpenAPI-style fields next to its 1.0 oneof member).
  * So a 1.0 client finds `supportedInterfaces` and a 0.3 client finds `url`, as the official
- * SDKs serve it. No added field holds a proto3 default, so the card's 1.0 canonical form
+ * SDKs serve it. No added field holds a proto3 default (`false`, `""` and empty lists are
+ * left out, as a 1.0 reader would strip them), so the card's 1.0 canonical form
  * (spec §8.4.1) is the card as served: a 1.0 verifier and a 0.3 one check one signature.
  */
 export function hybridCard(card: AgentCard): Record<string, unknown> {
@@ -34,7 +25,7 @@ export function hybridCard(card: AgentCard): Record<string, unknown> {
   const v03 = agentCardToV03(card);
   const hybrid: Record<string, unknown> = {
     ...v1,
-    ...setFields({
+    ...omitDefaults({
       protocolVersion: v03.protocolVersion,
       url: v03.url,
       preferredTransport: v03.preferredTransport,
@@ -44,7 +35,7 @@ export function hybridCard(card: AgentCard): Record<string, unknown> {
     }),
     skills: v1.skills.map((skill, i) => ({
       ...skill,
-      ...setFields({ security: v03.skills[i]?.security }),
+      ...omitDefaults({ security: v03.skills[i]?.security }),
     })),
   };
   if (v1.securitySchemes && v03.securitySchemes) {
@@ -52,7 +43,7 @@ export function hybridCard(card: AgentCard): Record<string, unknown> {
     hybrid.securitySchemes = Object.fromEntries(
       Object.entries(v1.securitySchemes).map(([name, scheme]) => [
         name,
-        { ...setFields({ ...legacy[name] }), ...scheme },
+        { ...omitDefaults({ ...legacy[name] }), ...scheme },
       ]),
     );
   }

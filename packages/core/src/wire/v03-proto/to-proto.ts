@@ -1,5 +1,5 @@
+import { flag, omitDefaults } from "../../util/omit-defaults.js";
 import type * as v03 from "../v03/index.js";
-import { flag, omitDefaults } from "./omit-defaults.js";
 import type {
   Artifact,
   ListTaskPushNotificationConfigResponse,

@@ -1,6 +1,6 @@
 /**
- * Proto3 serialisers leave fields at their default out: these helpers do the same for the
- * ProtoJSON answers of 0.3 HTTP+JSON.
+ * Proto3 serialisers leave fields at their default out: these helpers do the same, for the
+ * ProtoJSON answers of 0.3 HTTP+JSON and the 0.3 fields of the hybrid card.
  */
 
 /** Copies the fields that are not at their proto3 default, in order. */
