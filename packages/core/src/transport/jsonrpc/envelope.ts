@@ -46,11 +46,12 @@ export function resultBody(id: JsonRpcId, result: unknown): string {
 
 /** A JSON-RPC error response body, with `google.rpc` details in `error.data`. */
 export function errorBody(id: JsonRpcId, error: A2AError): string {
-  return JSON.stringify({
-    jsonrpc: "2.0",
-    id,
-    error: { code: error.code, message: error.message, data: error.details() },
-  });
+  return JSON.stringify({ jsonrpc: "2.0", id, error: errorObject(error) });
+}
+
+/** The JSON-RPC error object: `code`, `message`, and the `google.rpc` details as `data`. */
+export function errorObject(error: A2AError) {
+  return { code: error.code, message: error.message, data: error.details() };
 }
 
 export function resultReply(id: JsonRpcId, result: unknown): HttpReply {

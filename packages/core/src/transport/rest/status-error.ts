@@ -1,5 +1,6 @@
 import { type A2AError, ERROR_KINDS } from "../../errors/a2a-error.js";
 import type { HttpReply } from "../../http/exchange.js";
+import { errorObject } from "../jsonrpc/envelope.js";
 
 /** gRPC status names for HTTP-level failures, which have no A2A error type of their own. */
 const STATUS_BY_HTTP: Readonly<Record<number, string>> = {
@@ -39,7 +40,7 @@ export function statusReply(error: A2AError, contentType: string = A2A_JSON): Ht
  * error object, `{code, message, data}`, and map `code` to their error classes.
  */
 export function legacyErrorBody(error: A2AError): string {
-  return JSON.stringify({ code: error.code, message: error.message, data: error.details() });
+  return JSON.stringify(errorObject(error));
 }
 
 /** A 0.3 HTTP+JSON error reply: the HTTP status of the error, a {@link legacyErrorBody}. */
