@@ -97,15 +97,15 @@ export class CardService {
   /** The extended card for a call, in the shape of its version. Call only when configured. */
   async extendedCard(call: CallContext): Promise<object> {
     const modifier = this.#config.extendedCardModifier;
-    const context: CardContext = {
-      version: call.version,
-      shape: call.version,
-      tenant: call.tenant,
-      principal: call.principal,
-      headers: call.headers,
-    };
+    // The context (and the request's headers in it) is built only for a modifier to read.
     const card = modifier
-      ? await this.#modified("extended", call.agentUrl, modifier, context)
+      ? await this.#modified("extended", call.agentUrl, modifier, {
+          version: call.version,
+          shape: call.version,
+          tenant: call.tenant,
+          principal: call.principal,
+          headers: call.headers,
+        })
       : this.#base("extended", call.agentUrl);
     return this.#finish(card, call.version);
   }
