@@ -1,5 +1,4 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { type A2A, createA2A, silentLogger } from "@a2a-mount/core";
 import { a2aExpress, a2aWellKnown as expressWellKnown } from "@a2a-mount/express";
 import { a2aKoa, a2aWellKnown as koaWellKnown } from "@a2a-mount/koa";
@@ -11,6 +10,8 @@ import koa2 from "koa2";
 import koa3 from "koa3";
 import { afterEach, describe, expect, it } from "vitest";
 import { oneSkillCard } from "../harness/card.js";
+import { listen } from "../harness/targets/http-running.js";
+import type { Running } from "../harness/targets/index.js";
 
 /**
  * Each agent claims only its own card (`<mount>/.well-known/agent-card.json`); the app's
@@ -34,19 +35,18 @@ type AppFactory = (
   rootFor: A2A | undefined,
 ) => (request: Request) => Promise<Response>;
 
-const servers: Server[] = [];
+const running: Running[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
+/** Serves `listener` on a real socket; requests to the app go there by path. */
 async function serve(listener: Parameters<typeof createServer>[1]) {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await listen(createServer(listener), "");
+  running.push(app);
   return (request: Request) => {
     const url = new URL(request.url);
-    return fetch(origin + url.pathname + url.search, request);
+    return app.fetch(app.origin + url.pathname + url.search, request);
   };
 }
 
