@@ -69,6 +69,8 @@ function dialected<J, P>(
 }
 
 const taskOut = (task: v1.Task) => proto.taskToProto(convert.taskToV03(task));
+const pushConfigOut = (config: v1.TaskPushNotificationConfig) =>
+  proto.taskPushConfigToProto(convert.taskPushConfigToV03(config));
 
 const SendParams = dialected(
   v03.MessageSendParams,
@@ -161,8 +163,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
       "CreateTaskPushNotificationConfig",
       PushConfigParams,
       convert.createPushConfigRequestFromV03,
-      (r: v1.TaskPushNotificationConfig) =>
-        proto.taskPushConfigToProto(convert.taskPushConfigToV03(r)),
+      pushConfigOut,
     ),
   ],
   [
@@ -171,8 +172,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
       "GetTaskPushNotificationConfig",
       v03.GetTaskPushNotificationConfigParams,
       convert.getPushConfigRequestFromV03,
-      (r: v1.TaskPushNotificationConfig) =>
-        proto.taskPushConfigToProto(convert.taskPushConfigToV03(r)),
+      pushConfigOut,
     ),
   ],
   [
