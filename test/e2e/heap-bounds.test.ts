@@ -66,8 +66,9 @@ describe("memory is bounded in bytes (heap measured in a child process)", () => 
     const after = (await server.heap()).heapUsed;
     // Held as parsed objects, 40 such tasks take ~160 MB; as JSON within the budget, 16 MiB.
     expect(after - before).toBeLessThan(40 * MB);
-    // The anonymous owner's 16 MiB fill up, then the rest are refused with 429.
-    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(10);
+    // The anonymous owner's 16 MiB fill up (each task holds its 1 MiB message twice: in the
+    // task and in its log), then the rest are refused with 429.
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(5);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(20);
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
   }, 60_000);

@@ -10,8 +10,10 @@ import {
   type A2A,
   createA2A,
   type FetchContext,
+  InMemoryTaskStore,
   silentLogger,
   type TaskHelper,
+  type TaskStore,
 } from "@a2a-mount/core";
 import { handleNodeRequest, toNodeHandler } from "@a2a-mount/core/node";
 import { afterEach, describe, expect, it } from "vitest";
@@ -67,6 +69,7 @@ function makeAgent(
     maxBodyBytes?: number;
     keepAliveMs?: number;
     maxStreamBufferBytes?: number;
+    taskStore?: TaskStore;
     body?: (text: string, task: TaskHelper, signal: AbortSignal) => Promise<void>;
   } = {},
 ) {
@@ -78,6 +81,7 @@ function makeAgent(
     maxBodyBytes: options.maxBodyBytes,
     keepAliveMs: options.keepAliveMs,
     maxStreamBufferBytes: options.maxStreamBufferBytes,
+    taskStore: options.taskStore,
     executor: async (ctx, task) => {
       runs.push(ctx.text);
       if (options.body) return options.body(ctx.text, task, ctx.signal);
@@ -229,8 +233,10 @@ describe("fast path: streams", () => {
       `${String(i).padStart(4, "0")}:${String.fromCharCode(97 + (i % 26)).repeat(SIZE - 5)}`;
     let published = 0;
     const { a2a } = makeAgent({
-      // Room for the whole stream: this is about the bridge holding back, not the bound.
+      // Room for the whole stream, and for the task with its log (each chunk is in both):
+      // this is about the bridge holding back, not the bounds.
       maxStreamBufferBytes: 32 * 1024 * 1024,
+      taskStore: new InMemoryTaskStore({ maxBytesPerOwner: 64 * 1024 * 1024 }),
       body: async (_text, task) => {
         const id = await task.artifact({ name: "big", parts: [{ text: textOf(0) }] });
         published++;

@@ -329,7 +329,7 @@ export function createA2A(options: A2AOptions): A2A {
     maxBodyBytes,
     stats: () => ({
       activeExecutions: server.activeExecutions,
-      subscribers: server.hub.listenerCount(),
+      subscribers: server.openStreams,
     }),
   };
 }

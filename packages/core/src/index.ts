@@ -35,10 +35,14 @@ export {
 export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
 export { decodePageToken, encodePageToken } from "./ports/page-token.js";
 export {
+  type AppendResult,
   InvalidPageTokenError,
+  type StoredTask,
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEvent,
+  type TaskLogListener,
   type TaskScope,
   type TaskStore,
   TaskStoreFullError,

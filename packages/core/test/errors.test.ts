@@ -2,11 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   type A2A,
   type AgentExecuteFn,
+  type AppendResult,
   InMemoryTaskStore,
+  type StoredTask,
+  type StreamResponse,
   type Task,
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEvent,
+  type TaskLogListener,
   type TaskScope,
   type TaskStore,
 } from "../src/index.js";
@@ -14,10 +19,12 @@ import {
   BASE,
   type Json,
   makeAgent,
+  parseSse,
   readSse,
   rpc,
   rpcRequest,
   testCard,
+  until,
   userMessage,
 } from "./helpers.js";
 
@@ -392,13 +399,25 @@ describe("-32603 internal error", () => {
   class FailingStore implements TaskStore {
     readonly inner = new InMemoryTaskStore();
     fail = { get: false, save: false, list: false };
-    async get(key: TaskKey): Promise<Task | undefined> {
+    async get(key: TaskKey): Promise<StoredTask | undefined> {
       if (this.fail.get) throw new Error(`get failed: ${SECRET}`);
       return this.inner.get(key);
     }
-    async save(key: TaskKey, task: Task): Promise<void> {
+    async append(
+      key: TaskKey,
+      expectedVersion: number,
+      event: StreamResponse,
+      task: Task,
+    ): Promise<AppendResult> {
       if (this.fail.save) throw new Error(`save failed: ${SECRET}`);
-      return this.inner.save(key, task);
+      return this.inner.append(key, expectedVersion, event, task);
+    }
+    async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
+      if (this.fail.get) throw new Error(`read failed: ${SECRET}`);
+      return this.inner.readEvents(key, afterVersion);
+    }
+    watch(key: TaskKey, listener: TaskLogListener): () => void {
+      return this.inner.watch(key, listener);
     }
     async list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage> {
       if (this.fail.list) throw new TypeError(`list failed: ${SECRET}`);
@@ -744,19 +763,25 @@ describe("-32006 invalid agent response", () => {
     await expectRpcError(response, { code: -32006, reason: "INVALID_AGENT_RESPONSE" });
   });
 
-  it("answers a streaming send whose executor returns a non-Message", async () => {
+  it("ends a streaming send whose executor returns a non-Message with that error, after the task", async () => {
     const a2a = makeAgent({
       executor: (async () => ({ foo: 1 })) as unknown as AgentExecuteFn,
     });
     const response = await a2a.fetch(
       rpcRequest("SendStreamingMessage", { message: userMessage("hi") }, { id: "bad-s" }),
     );
-    await expectRpcError(response, {
-      code: -32006,
-      reason: "INVALID_AGENT_RESPONSE",
-      id: "bad-s",
-    });
-    expect(a2a.stats().subscribers).toBe(0);
+    const events = parseSse(await response.text()).events;
+    expect(events.map((event: Json) => Object.keys(event.result ?? event)[0])).toEqual([
+      "task",
+      "jsonrpc",
+    ]);
+    expect(events[1].id).toBe("bad-s");
+    expect(events[1].error.code).toBe(-32006);
+    expect(errorInfo(events[1]).reason).toBe("INVALID_AGENT_RESPONSE");
+    await until(() => a2a.stats().subscribers === 0 && a2a.stats().activeExecutions === 0);
+    // The task the server created for the stream failed.
+    const task = await rpc(a2a, "GetTask", { id: events[0].result.task.id });
+    expect(task.result.status.state).toBe("TASK_STATE_FAILED");
   });
 });
 

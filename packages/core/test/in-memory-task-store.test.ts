@@ -4,10 +4,13 @@ import {
   encodePageToken,
   InMemoryTaskStore,
   InvalidPageTokenError,
+  type StreamResponse,
   type Task,
+  type TaskKey,
   type TaskListQuery,
   type TaskScope,
   type TaskState,
+  type TaskStore,
   TaskStoreFullError,
 } from "../src/index.js";
 
@@ -20,6 +23,24 @@ function fakeClock(start = T0) {
 }
 
 const SCOPE: TaskScope = { tenant: "", owner: "" };
+
+/** The status update that brings a task to `task.status`: small beside the task. */
+function statusOf(task: Task): StreamResponse {
+  return {
+    statusUpdate: { taskId: task.id, contextId: task.contextId ?? "", status: task.status },
+  };
+}
+
+/** Stores `task` after its log's last event (a status update), at whatever version it is. */
+async function save(store: TaskStore, k: TaskKey, task: Task): Promise<void> {
+  const version = (await store.get(k))?.version ?? 0;
+  const result = await store.append(k, version, statusOf(task), task);
+  if (!result.ok) throw new Error("lost a race no test runs");
+}
+
+async function getTask(store: TaskStore, k: TaskKey): Promise<Task | undefined> {
+  return (await store.get(k))?.task;
+}
 
 function key(taskId: string, scope: TaskScope = SCOPE) {
   return { ...scope, taskId };
@@ -71,18 +92,18 @@ describe("InMemoryTaskStore: keys and scoping", () => {
   it("gets back a saved task and returns undefined for an unknown id", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     const task = makeTask("a");
-    await store.save(key("a"), task);
-    expect(await store.get(key("a"))).toEqual(task);
-    expect(await store.get(key("b"))).toBeUndefined();
+    await save(store, key("a"), task);
+    expect(await getTask(store, key("a"))).toEqual(task);
+    expect(await getTask(store, key("b"))).toBeUndefined();
     expect(store.size).toBe(1);
   });
 
   it("replaces a task saved again under the same key", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_SUBMITTED"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_SUBMITTED"));
     const updated = makeTask("a", "TASK_STATE_WORKING", T0 + 1);
-    await store.save(key("a"), updated);
-    expect(await store.get(key("a"))).toEqual(updated);
+    await save(store, key("a"), updated);
+    expect(await getTask(store, key("a"))).toEqual(updated);
     expect(store.size).toBe(1);
     expect(await listIds(store)).toEqual(["a"]);
   });
@@ -96,10 +117,10 @@ describe("InMemoryTaskStore: keys and scoping", () => {
       { tenant: "t1", owner: "alice" },
     ];
     const tasks = scopes.map((_, i) => makeTask("same", "TASK_STATE_WORKING", T0 + i));
-    for (const [i, scope] of scopes.entries()) await store.save(key("same", scope), tasks[i]!);
+    for (const [i, scope] of scopes.entries()) await save(store, key("same", scope), tasks[i]!);
     expect(store.size).toBe(4);
     for (const [i, scope] of scopes.entries()) {
-      expect(await store.get(key("same", scope))).toEqual(tasks[i]);
+      expect(await getTask(store, key("same", scope))).toEqual(tasks[i]);
       const page = await store.list(scope, query());
       expect(page.tasks).toHaveLength(1);
       expect(page.tasks[0]).toEqual(tasks[i]);
@@ -110,7 +131,7 @@ describe("InMemoryTaskStore: keys and scoping", () => {
   it("hides a task from every other scope, in get and in list", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     const alice: TaskScope = { tenant: "t1", owner: "alice" };
-    await store.save(key("secret", alice), makeTask("secret"));
+    await save(store, key("secret", alice), makeTask("secret"));
     for (const other of [
       { tenant: "t1", owner: "bob" },
       { tenant: "t1", owner: "" },
@@ -118,7 +139,7 @@ describe("InMemoryTaskStore: keys and scoping", () => {
       { tenant: "", owner: "alice" },
       { tenant: "", owner: "" },
     ]) {
-      expect(await store.get(key("secret", other))).toBeUndefined();
+      expect(await getTask(store, key("secret", other))).toBeUndefined();
       expect(await store.list(other, query())).toEqual({
         tasks: [],
         nextPageToken: "",
@@ -130,8 +151,8 @@ describe("InMemoryTaskStore: keys and scoping", () => {
 
   it("does not confuse scopes whose parts would concatenate to the same string", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save({ tenant: "ab", owner: "c", taskId: "x" }, makeTask("x"));
-    expect(await store.get({ tenant: "a", owner: "bc", taskId: "x" })).toBeUndefined();
+    await save(store, { tenant: "ab", owner: "c", taskId: "x" }, makeTask("x"));
+    expect(await getTask(store, { tenant: "a", owner: "bc", taskId: "x" })).toBeUndefined();
     expect(await store.list({ tenant: "a", owner: "bc" }, query())).toEqual({
       tasks: [],
       nextPageToken: "",
@@ -146,12 +167,12 @@ describe("InMemoryTaskStore: finished task TTL", () => {
     async (state) => {
       const clock = fakeClock();
       const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
-      await store.save(key("done"), makeTask("done", state));
+      await save(store, key("done"), makeTask("done", state));
       clock.t = T0 + 999;
-      expect(await store.get(key("done"))).toBeDefined();
+      expect(await getTask(store, key("done"))).toBeDefined();
       expect(await listIds(store)).toEqual(["done"]);
       clock.t = T0 + 1001;
-      expect(await store.get(key("done"))).toBeUndefined();
+      expect(await getTask(store, key("done"))).toBeUndefined();
       expect(await listIds(store)).toEqual([]);
       expect((await store.list(SCOPE, query())).totalSize).toBe(0);
     },
@@ -160,10 +181,10 @@ describe("InMemoryTaskStore: finished task TTL", () => {
   it("excludes an expired task from list even when get was never called", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
-    await store.save(key("old"), makeTask("old", "TASK_STATE_COMPLETED"));
+    await save(store, key("old"), makeTask("old", "TASK_STATE_COMPLETED"));
     clock.t = T0 + 500;
-    await store.save(key("young"), makeTask("young", "TASK_STATE_COMPLETED", T0 + 500));
-    await store.save(key("live"), makeTask("live", "TASK_STATE_WORKING", T0 + 500));
+    await save(store, key("young"), makeTask("young", "TASK_STATE_COMPLETED", T0 + 500));
+    await save(store, key("live"), makeTask("live", "TASK_STATE_WORKING", T0 + 500));
     clock.t = T0 + 1001;
     const page = await store.list(SCOPE, query());
     expect(page.tasks.map((task) => task.id)).toEqual(["young", "live"]);
@@ -182,18 +203,18 @@ describe("InMemoryTaskStore: finished task TTL", () => {
         unfinishedTaskTtlMs: 100_000,
       });
       const task = makeTask("open", state);
-      await store.save(key("open"), task);
+      await save(store, key("open"), task);
       clock.t = T0 + 60_000;
       // Another update restarts its TTL.
-      await store.save(key("open"), task);
+      await save(store, key("open"), task);
       clock.t = T0 + 150_000;
       // A write sweeps expired tasks too; the open task must survive it.
-      await store.save(key("other"), makeTask("other", "TASK_STATE_WORKING", T0 + 150_000));
-      expect(await store.get(key("open"))).toEqual(task);
+      await save(store, key("other"), makeTask("other", "TASK_STATE_WORKING", T0 + 150_000));
+      expect(await getTask(store, key("open"))).toEqual(task);
       expect(await listIds(store)).toEqual(["other", "open"]);
       clock.t = T0 + 160_001;
       expect(await listIds(store)).toEqual(["other"]);
-      expect(await store.get(key("open"))).toBeUndefined();
+      expect(await getTask(store, key("open"))).toBeUndefined();
     },
   );
 
@@ -201,41 +222,42 @@ describe("InMemoryTaskStore: finished task TTL", () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock });
     expect(store.unfinishedTaskTtlMs).toBe(86_400_000);
-    await store.save(key("a"), makeTask("a", "TASK_STATE_INPUT_REQUIRED"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_INPUT_REQUIRED"));
     clock.t = T0 + 86_400_000 - 1;
-    expect(await store.get(key("a"))).toBeDefined();
+    expect(await getTask(store, key("a"))).toBeDefined();
     clock.t = T0 + 86_400_000 + 1;
-    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await getTask(store, key("a"))).toBeUndefined();
     expect(store.bytes).toBe(0);
   });
 
   it("counts the TTL from when the task became terminal, not from its creation", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING", T0));
     clock.t = T0 + 5000;
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 5000));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 5000));
     clock.t = T0 + 5999;
-    expect(await store.get(key("a"))).toBeDefined();
+    expect(await getTask(store, key("a"))).toBeDefined();
     expect(await listIds(store)).toEqual(["a"]);
     clock.t = T0 + 6001;
-    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await getTask(store, key("a"))).toBeUndefined();
     expect(await listIds(store)).toEqual([]);
   });
 
   it("does not restart the TTL when a finished task is saved again", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, finishedTaskTtlMs: 1000 });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0));
     clock.t = T0 + 600;
-    await store.save(
+    await save(
+      store,
       key("a"),
       makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { resaved: true } }),
     );
     clock.t = T0 + 999;
-    expect((await store.get(key("a")))?.metadata).toEqual({ resaved: true });
+    expect((await getTask(store, key("a")))?.metadata).toEqual({ resaved: true });
     clock.t = T0 + 1001;
-    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await getTask(store, key("a"))).toBeUndefined();
     expect(await listIds(store)).toEqual([]);
   });
 
@@ -243,11 +265,11 @@ describe("InMemoryTaskStore: finished task TTL", () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock });
     expect(store.finishedTaskTtlMs).toBe(3_600_000);
-    await store.save(key("a"), makeTask("a", "TASK_STATE_FAILED"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_FAILED"));
     clock.t = T0 + 3_600_000 - 1;
-    expect(await store.get(key("a"))).toBeDefined();
+    expect(await getTask(store, key("a"))).toBeDefined();
     clock.t = T0 + 3_600_000 + 1;
-    expect(await store.get(key("a"))).toBeUndefined();
+    expect(await getTask(store, key("a"))).toBeUndefined();
   });
 });
 
@@ -255,73 +277,73 @@ describe("InMemoryTaskStore: maxTasks", () => {
   it("evicts the oldest finished task first, even when older unfinished tasks exist", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, maxTasks: 4 });
-    await store.save(key("open-1"), makeTask("open-1", "TASK_STATE_WORKING"));
-    await store.save(key("open-2"), makeTask("open-2", "TASK_STATE_INPUT_REQUIRED"));
+    await save(store, key("open-1"), makeTask("open-1", "TASK_STATE_WORKING"));
+    await save(store, key("open-2"), makeTask("open-2", "TASK_STATE_INPUT_REQUIRED"));
     clock.t += 1;
-    await store.save(key("done-1"), makeTask("done-1", "TASK_STATE_COMPLETED"));
+    await save(store, key("done-1"), makeTask("done-1", "TASK_STATE_COMPLETED"));
     clock.t += 1;
-    await store.save(key("done-2"), makeTask("done-2", "TASK_STATE_FAILED"));
+    await save(store, key("done-2"), makeTask("done-2", "TASK_STATE_FAILED"));
     expect(store.size).toBe(4);
 
     clock.t += 1;
-    await store.save(key("new-1"), makeTask("new-1", "TASK_STATE_WORKING"));
+    await save(store, key("new-1"), makeTask("new-1", "TASK_STATE_WORKING"));
     expect(store.size).toBe(4);
-    expect(await store.get(key("done-1"))).toBeUndefined();
-    expect(await store.get(key("done-2"))).toBeDefined();
-    expect(await store.get(key("open-1"))).toBeDefined();
-    expect(await store.get(key("open-2"))).toBeDefined();
+    expect(await getTask(store, key("done-1"))).toBeUndefined();
+    expect(await getTask(store, key("done-2"))).toBeDefined();
+    expect(await getTask(store, key("open-1"))).toBeDefined();
+    expect(await getTask(store, key("open-2"))).toBeDefined();
 
     clock.t += 1;
-    await store.save(key("new-2"), makeTask("new-2", "TASK_STATE_SUBMITTED"));
+    await save(store, key("new-2"), makeTask("new-2", "TASK_STATE_SUBMITTED"));
     expect(store.size).toBe(4);
-    expect(await store.get(key("done-2"))).toBeUndefined();
-    expect(await store.get(key("open-1"))).toBeDefined();
-    expect(await store.get(key("open-2"))).toBeDefined();
+    expect(await getTask(store, key("done-2"))).toBeUndefined();
+    expect(await getTask(store, key("open-1"))).toBeDefined();
+    expect(await getTask(store, key("open-2"))).toBeDefined();
     expect((await listIds(store)).sort()).toEqual(["new-1", "new-2", "open-1", "open-2"]);
   });
 
   it("evicts finished tasks in the order they finished, not the order they were created", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, maxTasks: 3 });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING"));
     clock.t += 1;
-    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
     clock.t += 1;
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED"));
     clock.t += 1;
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
-    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    await save(store, key("d"), makeTask("d", "TASK_STATE_WORKING"));
     expect(store.size).toBe(3);
-    expect(await store.get(key("b"))).toBeUndefined();
-    expect(await store.get(key("a"))).toBeDefined();
+    expect(await getTask(store, key("b"))).toBeUndefined();
+    expect(await getTask(store, key("a"))).toBeDefined();
   });
 
   it("never evicts an unfinished task: a save that needs its room is refused and changes nothing", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 3 });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_INPUT_REQUIRED"));
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
-    const refused = store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_INPUT_REQUIRED"));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    const refused = save(store, key("d"), makeTask("d", "TASK_STATE_WORKING"));
     await expect(refused).rejects.toBeInstanceOf(TaskStoreFullError);
     await expect(refused).rejects.toMatchObject({ limit: "maxTasks" });
     expect((await listIds(store)).sort()).toEqual(["a", "b", "c"]);
     // Updating a held task needs no more room, so it goes through.
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
     // And now that one is finished, it makes room for the next.
-    await store.save(key("d"), makeTask("d", "TASK_STATE_WORKING"));
+    await save(store, key("d"), makeTask("d", "TASK_STATE_WORKING"));
     expect((await listIds(store)).sort()).toEqual(["b", "c", "d"]);
   });
 
   it("counts tasks of every scope against the one limit", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
-    await store.save(key("x", { tenant: "t1", owner: "" }), makeTask("x"));
-    await store.save(key("x", { tenant: "t2", owner: "" }), makeTask("x"));
+    await save(store, key("x", { tenant: "t1", owner: "" }), makeTask("x"));
+    await save(store, key("x", { tenant: "t2", owner: "" }), makeTask("x"));
     await expect(
-      store.save(key("x", { tenant: "t3", owner: "" }), makeTask("x")),
+      save(store, key("x", { tenant: "t3", owner: "" }), makeTask("x")),
     ).rejects.toBeInstanceOf(TaskStoreFullError);
     expect(store.size).toBe(2);
-    expect(await store.get(key("x", { tenant: "t1", owner: "" }))).toBeDefined();
+    expect(await getTask(store, key("x", { tenant: "t1", owner: "" }))).toBeDefined();
   });
 
   it("never holds more than maxTasks, and keeps every unfinished task (10 000 saves, maxTasks 100)", async () => {
@@ -336,7 +358,7 @@ describe("InMemoryTaskStore: maxTasks", () => {
       // One task in 50 stays open; the rest finish.
       const state: TaskState = i % 50 === 0 ? "TASK_STATE_WORKING" : "TASK_STATE_COMPLETED";
       try {
-        await store.save(key(`task-${i}`), makeTask(`task-${i}`, state, T0 + i));
+        await save(store, key(`task-${i}`), makeTask(`task-${i}`, state, T0 + i));
         if (state === "TASK_STATE_WORKING") open.push(`task-${i}`);
       } catch (error) {
         expect(error).toBeInstanceOf(TaskStoreFullError);
@@ -354,12 +376,12 @@ describe("InMemoryTaskStore: maxTasks", () => {
 
   it("a save that moves a held task on never evicts that task", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_COMPLETED", T0, { metadata: { x: 1 } }));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_COMPLETED"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_COMPLETED", T0, { metadata: { x: 1 } }));
     expect((await listIds(store)).sort()).toEqual(["a", "b"]);
     // With a finished task to spare, a new save evicts it rather than an open one.
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING"));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_WORKING"));
     expect((await listIds(store)).sort()).toEqual(["a", "c"]);
   });
 
@@ -375,7 +397,7 @@ describe("InMemoryTaskStore: maxTasks", () => {
     let stored = 0;
     for (let i = 0; i < 1000; i++) {
       try {
-        await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_INPUT_REQUIRED"));
+        await save(store, key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_INPUT_REQUIRED"));
         stored++;
       } catch (error) {
         expect(error).toBeInstanceOf(TaskStoreFullError);
@@ -409,29 +431,29 @@ describe("InMemoryTaskStore: options", () => {
 describe("InMemoryTaskStore: list", () => {
   it("orders by newest status timestamp first, ties by id descending", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 10));
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 30));
-    await store.save(key("d"), makeTask("d", "TASK_STATE_COMPLETED", T0 + 20));
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 20));
-    await store.save(key("e"), makeTask("e", "TASK_STATE_WORKING", T0 + 20));
-    await store.save(key("z"), makeTask("z", "TASK_STATE_WORKING", T0));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 10));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 30));
+    await save(store, key("d"), makeTask("d", "TASK_STATE_COMPLETED", T0 + 20));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 20));
+    await save(store, key("e"), makeTask("e", "TASK_STATE_WORKING", T0 + 20));
+    await save(store, key("z"), makeTask("z", "TASK_STATE_WORKING", T0));
     expect(await listIds(store)).toEqual(["a", "e", "d", "c", "b", "z"]);
   });
 
   it("re-sorts a task by its latest status timestamp after an update", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
     expect(await listIds(store)).toEqual(["b", "a"]);
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 3));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 3));
     expect(await listIds(store)).toEqual(["a", "b"]);
   });
 
   it("filters by contextId", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1, { contextId: "c1" }));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2, { contextId: "c2" }));
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 3, { contextId: "c1" }));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1, { contextId: "c1" }));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2, { contextId: "c2" }));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 3, { contextId: "c1" }));
     const page = await store.list(SCOPE, query({ contextId: "c1" }));
     expect(page.tasks.map((task) => task.id)).toEqual(["c", "a"]);
     expect(page.totalSize).toBe(2);
@@ -440,10 +462,10 @@ describe("InMemoryTaskStore: list", () => {
 
   it("filters by status", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
-    await store.save(key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
-    await store.save(key("c"), makeTask("c", "TASK_STATE_COMPLETED", T0 + 3));
-    await store.save(key("d"), makeTask("d", "TASK_STATE_INPUT_REQUIRED", T0 + 4));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING", T0 + 2));
+    await save(store, key("c"), makeTask("c", "TASK_STATE_COMPLETED", T0 + 3));
+    await save(store, key("d"), makeTask("d", "TASK_STATE_INPUT_REQUIRED", T0 + 4));
     const page = await store.list(SCOPE, query({ status: "TASK_STATE_COMPLETED" }));
     expect(page.tasks.map((task) => task.id)).toEqual(["c", "a"]);
     expect(page.totalSize).toBe(2);
@@ -454,7 +476,7 @@ describe("InMemoryTaskStore: list", () => {
   it("filters by statusTimestampAfter, at or after (a2a.proto: greater than or equal)", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     for (const i of [1, 2, 3, 4]) {
-      await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i * 1000));
+      await save(store, key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i * 1000));
     }
     const page = await store.list(SCOPE, query({ statusTimestampAfter: T0 + 2000 }));
     expect(page.tasks.map((task) => task.id)).toEqual(["t4", "t3", "t2"]);
@@ -467,16 +489,23 @@ describe("InMemoryTaskStore: list", () => {
 
   it("combines filters", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(
+    await save(
+      store,
       key("a"),
       makeTask("a", "TASK_STATE_COMPLETED", T0 + 1000, { contextId: "c1" }),
     );
-    await store.save(
+    await save(
+      store,
       key("b"),
       makeTask("b", "TASK_STATE_COMPLETED", T0 + 3000, { contextId: "c1" }),
     );
-    await store.save(key("c"), makeTask("c", "TASK_STATE_WORKING", T0 + 3000, { contextId: "c1" }));
-    await store.save(
+    await save(
+      store,
+      key("c"),
+      makeTask("c", "TASK_STATE_WORKING", T0 + 3000, { contextId: "c1" }),
+    );
+    await save(
+      store,
       key("d"),
       makeTask("d", "TASK_STATE_COMPLETED", T0 + 3000, { contextId: "c2" }),
     );
@@ -496,7 +525,7 @@ describe("InMemoryTaskStore: list", () => {
       // Seven tasks, with timestamp ties so the id tie-break matters across page borders.
       const times: Record<string, number> = { a: 5, b: 5, c: 5, d: 3, e: 3, f: 9, g: 1 };
       for (const [id, offset] of Object.entries(times)) {
-        await store.save(key(id), makeTask(id, "TASK_STATE_WORKING", T0 + offset));
+        await save(store, key(id), makeTask(id, "TASK_STATE_WORKING", T0 + offset));
       }
       const full = ["f", "c", "b", "a", "e", "d", "g"];
       expect(await listIds(store)).toEqual(full);
@@ -525,7 +554,7 @@ describe("InMemoryTaskStore: list", () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     for (let i = 0; i < 10; i++) {
       const state: TaskState = i % 2 === 0 ? "TASK_STATE_COMPLETED" : "TASK_STATE_WORKING";
-      await store.save(key(`t${i}`), makeTask(`t${i}`, state, T0 + i));
+      await save(store, key(`t${i}`), makeTask(`t${i}`, state, T0 + i));
     }
     const first = await store.list(SCOPE, query({ status: "TASK_STATE_COMPLETED", pageSize: 3 }));
     expect(first.tasks.map((task) => task.id)).toEqual(["t8", "t6", "t4"]);
@@ -542,7 +571,7 @@ describe("InMemoryTaskStore: list", () => {
 
   it("gives nextPageToken '' when the page holds exactly the remaining tasks", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    for (const id of ["a", "b", "c", "d"]) await store.save(key(id), makeTask(id));
+    for (const id of ["a", "b", "c", "d"]) await save(store, key(id), makeTask(id));
     const first = await store.list(SCOPE, query({ pageSize: 2 }));
     expect(first.nextPageToken).not.toBe("");
     const second = await store.list(SCOPE, query({ pageSize: 2, pageToken: first.nextPageToken }));
@@ -556,11 +585,11 @@ describe("InMemoryTaskStore: list", () => {
   it("continues after its cursor when newer tasks arrive between pages", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     for (let i = 1; i <= 4; i++) {
-      await store.save(key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i));
+      await save(store, key(`t${i}`), makeTask(`t${i}`, "TASK_STATE_WORKING", T0 + i));
     }
     const first = await store.list(SCOPE, query({ pageSize: 2 }));
     expect(first.tasks.map((task) => task.id)).toEqual(["t4", "t3"]);
-    await store.save(key("t5"), makeTask("t5", "TASK_STATE_WORKING", T0 + 5));
+    await save(store, key("t5"), makeTask("t5", "TASK_STATE_WORKING", T0 + 5));
     const second = await store.list(SCOPE, query({ pageSize: 2, pageToken: first.nextPageToken }));
     expect(second.tasks.map((task) => task.id)).toEqual(["t2", "t1"]);
     expect(second.totalSize).toBe(5);
@@ -569,7 +598,7 @@ describe("InMemoryTaskStore: list", () => {
 
   it("treats an empty pageToken as the first page", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("a"), makeTask("a"));
+    await save(store, key("a"), makeTask("a"));
     expect(await listIds(store, { pageToken: "" })).toEqual(["a"]);
   });
 
@@ -584,7 +613,7 @@ describe("InMemoryTaskStore: list", () => {
 
   it("throws InvalidPageTokenError for garbage and tampered page tokens", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    for (const id of ["a", "b", "c"]) await store.save(key(id), makeTask(id));
+    for (const id of ["a", "b", "c"]) await save(store, key(id), makeTask(id));
     const { nextPageToken } = await store.list(SCOPE, query({ pageSize: 1 }));
     expect(nextPageToken).not.toBe("");
     const base64url = (text: string) =>
@@ -620,11 +649,11 @@ describe("InMemoryTaskStore: stored values", () => {
       history: [{ messageId: "m1", role: "ROLE_USER", parts: [{ text: "hi" }] }],
     });
     const snapshot = structuredClone(task);
-    await store.save(key("a"), task);
-    const read = (await store.get(key("a")))!;
+    await save(store, key("a"), task);
+    const read = (await getTask(store, key("a")))!;
     expect(read).toEqual(snapshot);
     read.history!.push({ messageId: "m2", role: "ROLE_AGENT", parts: [{ text: "later" }] });
-    expect(await store.get(key("a"))).toEqual(snapshot);
+    expect(await getTask(store, key("a"))).toEqual(snapshot);
     expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toEqual(snapshot);
     expect(task).toEqual(snapshot);
   });
@@ -641,12 +670,12 @@ describe("InMemoryTaskStore: stored values", () => {
       metadata: { k: "v" },
     });
     const snapshot = structuredClone(task);
-    await store.save(key("a"), task);
-    const read = (await store.get(key("a")))!;
+    await save(store, key("a"), task);
+    const read = (await getTask(store, key("a")))!;
     expect(read).toEqual(snapshot);
     read.history!.push({ messageId: "m2", role: "ROLE_AGENT", parts: [{ text: "later" }] });
     task.metadata = { k: "changed" };
-    expect(await store.get(key("a"))).toEqual(snapshot);
+    expect(await getTask(store, key("a"))).toEqual(snapshot);
     expect((await store.list(SCOPE, query({ pageSize: 1 }))).tasks[0]).toEqual(snapshot);
   });
 
@@ -663,15 +692,15 @@ describe("InMemoryTaskStore: stored values", () => {
     const a = deepFreeze(makeTask("a", "TASK_STATE_COMPLETED", T0 + 1));
     const b = deepFreeze(makeTask("b", "TASK_STATE_WORKING", T0 + 2));
     const c = deepFreeze(makeTask("c", "TASK_STATE_WORKING", T0 + 3));
-    await store.save(key("a"), a);
-    await store.save(key("b"), b);
-    await store.save(key("c"), c);
+    await save(store, key("a"), a);
+    await save(store, key("b"), b);
+    await save(store, key("c"), c);
     const page = await store.list(SCOPE, query());
     expect(page.tasks).toHaveLength(2);
     expect(page.tasks[0]).toEqual(c);
     expect(page.tasks[1]).toEqual(b);
     clock.t = T0 + 10_000;
-    expect(await store.get(key("b"))).toEqual(b);
+    expect(await getTask(store, key("b"))).toEqual(b);
   });
 });
 
@@ -685,16 +714,16 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
   it("one owner's traffic never evicts another's unfinished tasks (maxTasks 5)", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 5 });
     for (const id of ["a1", "a2"]) {
-      await store.save(key(id, alice), makeTask(id, "TASK_STATE_INPUT_REQUIRED"));
+      await save(store, key(id, alice), makeTask(id, "TASK_STATE_INPUT_REQUIRED"));
     }
     let refused = 0;
     for (let i = 0; i < 5; i++) {
-      await store
-        .save(key(`b${i}`, bob), makeTask(`b${i}`, "TASK_STATE_INPUT_REQUIRED"))
-        .catch((error) => {
+      await save(store, key(`b${i}`, bob), makeTask(`b${i}`, "TASK_STATE_INPUT_REQUIRED")).catch(
+        (error) => {
           expect(error).toBeInstanceOf(TaskStoreFullError);
           refused++;
-        });
+        },
+      );
     }
     expect(refused).toBe(2);
     expect(await listIds(store, {}, alice)).toEqual(["a2", "a1"]);
@@ -702,55 +731,58 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
 
   it("holds an owner to maxBytesPerOwner, evicting its own finished tasks first", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
-    await store.save(key("b-done", bob), sized("b-done", "TASK_STATE_COMPLETED", 3000));
-    await store.save(key("a-done", alice), sized("a-done", "TASK_STATE_COMPLETED", 4000));
-    await store.save(key("a-open", alice), sized("a-open", "TASK_STATE_WORKING", 4000));
+    await save(store, key("b-done", bob), sized("b-done", "TASK_STATE_COMPLETED", 3000));
+    await save(store, key("a-done", alice), sized("a-done", "TASK_STATE_COMPLETED", 4000));
+    await save(store, key("a-open", alice), sized("a-open", "TASK_STATE_WORKING", 4000));
     expect(store.bytesOf("alice")).toBeGreaterThan(8000);
     // Alice's next task needs room: her own finished task goes, Bob's stays.
-    await store.save(key("a-new", alice), sized("a-new", "TASK_STATE_WORKING", 4000));
+    await save(store, key("a-new", alice), sized("a-new", "TASK_STATE_WORKING", 4000));
     expect((await listIds(store, {}, alice)).sort()).toEqual(["a-new", "a-open"]);
     expect(await listIds(store, {}, bob)).toEqual(["b-done"]);
     // Now only unfinished tasks of hers are left: refused, with nothing changed.
     const before = store.bytes;
-    const refused = store.save(key("a-more", alice), sized("a-more", "TASK_STATE_WORKING", 4000));
+    const refused = save(store, key("a-more", alice), sized("a-more", "TASK_STATE_WORKING", 4000));
     await expect(refused).rejects.toMatchObject({ limit: "maxBytesPerOwner" });
     expect(store.bytes).toBe(before);
     expect((await listIds(store, {}, alice)).sort()).toEqual(["a-new", "a-open"]);
     // Bob has his own budget.
-    await store.save(key("b-open", bob), sized("b-open", "TASK_STATE_WORKING", 4000));
+    await save(store, key("b-open", bob), sized("b-open", "TASK_STATE_WORKING", 4000));
     expect((await listIds(store, {}, bob)).sort()).toEqual(["b-done", "b-open"]);
   });
 
   it("counts an owner across tenants: a tenant in the path buys no extra budget", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
-    await store.save(
+    await save(
+      store,
       key("x", { tenant: "t1", owner: "eve" }),
       sized("x", "TASK_STATE_WORKING", 4000),
     );
-    await store.save(
+    await save(
+      store,
       key("x", { tenant: "t2", owner: "eve" }),
       sized("x", "TASK_STATE_WORKING", 4000),
     );
     await expect(
-      store.save(key("x", { tenant: "t3", owner: "eve" }), sized("x", "TASK_STATE_WORKING", 4000)),
+      save(store, key("x", { tenant: "t3", owner: "eve" }), sized("x", "TASK_STATE_WORKING", 4000)),
     ).rejects.toMatchObject({ limit: "maxBytesPerOwner" });
   });
 
   it("makes room in maxBytes from the largest owner's finished tasks, oldest first", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock, maxBytes: 22_000 });
-    await store.save(key("b1", bob), sized("b1", "TASK_STATE_COMPLETED", 3000));
+    await save(store, key("b1", bob), sized("b1", "TASK_STATE_COMPLETED", 3000));
     clock.t += 1;
-    await store.save(key("b2", bob), sized("b2", "TASK_STATE_COMPLETED", 3000));
+    await save(store, key("b2", bob), sized("b2", "TASK_STATE_COMPLETED", 3000));
     clock.t += 1;
-    await store.save(key("b3", bob), sized("b3", "TASK_STATE_COMPLETED", 3000));
-    await store.save(
+    await save(store, key("b3", bob), sized("b3", "TASK_STATE_COMPLETED", 3000));
+    await save(
+      store,
       key("c1", { tenant: "", owner: "carol" }),
       sized("c1", "TASK_STATE_COMPLETED", 3000),
     );
-    await store.save(key("a1", alice), sized("a1", "TASK_STATE_WORKING", 5000));
+    await save(store, key("a1", alice), sized("a1", "TASK_STATE_WORKING", 5000));
     // Alice has no finished task; Bob holds the most, so his oldest finished task goes.
-    await store.save(key("a2", alice), sized("a2", "TASK_STATE_WORKING", 3000));
+    await save(store, key("a2", alice), sized("a2", "TASK_STATE_WORKING", 3000));
     expect((await listIds(store, {}, bob)).sort()).toEqual(["b2", "b3"]);
     expect(await listIds(store, {}, { tenant: "", owner: "carol" })).toEqual(["c1"]);
     expect(store.bytes).toBeLessThanOrEqual(22_000);
@@ -758,17 +790,17 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
 
   it("refuses what no finished task can make room for, and lets a task finish all the same", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytes: 10_000 });
-    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 4000));
-    await store.save(key("b", bob), sized("b", "TASK_STATE_WORKING", 4000));
+    await save(store, key("a", alice), sized("a", "TASK_STATE_WORKING", 4000));
+    await save(store, key("b", bob), sized("b", "TASK_STATE_WORKING", 4000));
     await expect(
-      store.save(key("c", bob), sized("c", "TASK_STATE_WORKING", 4000)),
+      save(store, key("c", bob), sized("c", "TASK_STATE_WORKING", 4000)),
     ).rejects.toMatchObject({ limit: "maxBytes" });
     await expect(
-      store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 9000)),
+      save(store, key("a", alice), sized("a", "TASK_STATE_WORKING", 9000)),
     ).rejects.toMatchObject({ limit: "maxBytes" });
     // Reaching a terminal state may pass the budget by a little, so no task is stuck open.
-    await store.save(key("a", alice), sized("a", "TASK_STATE_FAILED", 5000));
-    expect((await store.get(key("a", alice)))?.status.state).toBe("TASK_STATE_FAILED");
+    await save(store, key("a", alice), sized("a", "TASK_STATE_FAILED", 5000));
+    expect((await getTask(store, key("a", alice)))?.status.state).toBe("TASK_STATE_FAILED");
     expect(store.bytes).toBeLessThan(10_000 + 64 * 1024);
   });
 
@@ -779,13 +811,15 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
       finishedTaskTtlMs: 1000,
       unfinishedTaskTtlMs: 2000,
     });
-    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
+    await save(store, key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
     const one = store.bytes;
     expect(one).toBeGreaterThan(1000);
-    await store.save(key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
-    expect(store.bytes).toBe(one);
-    await store.save(key("a", alice), sized("a", "TASK_STATE_COMPLETED", 3000));
-    await store.save(key("b", bob), sized("b", "TASK_STATE_WORKING", 10));
+    // The same task again: only its log grows, by the event's JSON.
+    const again = sized("a", "TASK_STATE_WORKING", 1000);
+    await save(store, key("a", alice), again);
+    expect(store.bytes).toBe(one + JSON.stringify(statusOf(again)).length);
+    await save(store, key("a", alice), sized("a", "TASK_STATE_COMPLETED", 3000));
+    await save(store, key("b", bob), sized("b", "TASK_STATE_WORKING", 10));
     expect(store.bytes).toBe(store.bytesOf("alice") + store.bytesOf("bob"));
     clock.t = T0 + 5000;
     await store.list(SCOPE, query());
@@ -796,14 +830,16 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
 
   it("counts text beyond Latin-1 at two bytes a character", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
-    await store.save(key("latin"), sized("latin", "TASK_STATE_WORKING", 0, T0));
+    await save(store, key("latin"), sized("latin", "TASK_STATE_WORKING", 0, T0));
     const base = store.bytes;
-    await store.save(
+    await save(
+      store,
       key("latin"),
       makeTask("latin", "TASK_STATE_WORKING", T0, { metadata: { pad: "é".repeat(1000) } }),
     );
     const latin = store.bytes - base;
-    await store.save(
+    await save(
+      store,
       key("latin"),
       makeTask("latin", "TASK_STATE_WORKING", T0, { metadata: { pad: "€".repeat(1000) } }),
     );
@@ -816,20 +852,20 @@ describe("InMemoryTaskStore: all or nothing", () => {
   it("refuses a task that cannot be serialised and keeps the stored version", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     const good = makeTask("a", "TASK_STATE_WORKING");
-    await store.save(key("a"), good);
+    await save(store, key("a"), good);
     const cyclic = makeTask("a", "TASK_STATE_COMPLETED") as Task & {
       metadata: Record<string, unknown>;
     };
     cyclic.metadata = {};
     cyclic.metadata.self = cyclic.metadata;
-    await expect(store.save(key("a"), cyclic)).rejects.toThrow(TypeError);
+    await expect(save(store, key("a"), cyclic)).rejects.toThrow(TypeError);
     const big = makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { n: 1n } as never });
-    await expect(store.save(key("a"), big)).rejects.toThrow(TypeError);
+    await expect(save(store, key("a"), big)).rejects.toThrow(TypeError);
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     const nested = makeTask("a", "TASK_STATE_COMPLETED", T0, { metadata: { deep } });
-    await expect(store.save(key("a"), nested)).rejects.toThrow();
-    expect(await store.get(key("a"))).toEqual(good);
+    await expect(save(store, key("a"), nested)).rejects.toThrow();
+    expect(await getTask(store, key("a"))).toEqual(good);
     expect(await listIds(store)).toEqual(["a"]);
     expect(store.size).toBe(1);
   });
@@ -839,7 +875,8 @@ describe("InMemoryTaskStore: page byte budget", () => {
   it("ends a page once its tasks pass maxBytes, with a token for the rest", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     for (let i = 0; i < 10; i++) {
-      await store.save(
+      await save(
+        store,
         key(`t${i}`),
         makeTask(`t${i}`, "TASK_STATE_COMPLETED", T0 + i, { metadata: { pad: "x".repeat(1000) } }),
       );

@@ -393,16 +393,18 @@ describe.each(SCOPES)("HTTP+JSON routes $name", (scope) => {
       expect(events[2].statusUpdate.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
     });
 
-    it("streams the agent's single Message", async () => {
+    it("streams the task, completed by the agent's single Message", async () => {
       const env = setup();
       const response = await call(env.a2a, "POST", `${prefix}/message:stream`, {
         body: { message: userMessage("hello") },
       });
       expectSseHeaders(response);
       const events = parseSse(await response.text()).events;
-      expect(events.map(kindOf)).toEqual(["message"]);
-      expect(events[0].message.parts).toEqual([{ text: "hi" }]);
-      expect(events[0].message.role).toBe("ROLE_AGENT");
+      expect(events.map(kindOf)).toEqual(["task", "statusUpdate"]);
+      const answer = events[1].statusUpdate.status.message;
+      expect(events[1].statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
+      expect(answer.parts).toEqual([{ text: "hi" }]);
+      expect(answer.role).toBe("ROLE_AGENT");
     });
 
     it("answers errors before the first event with a plain Status JSON, not SSE", async () => {
@@ -1425,9 +1427,13 @@ describe("HTTP+JSON error mapping (spec §5.4)", () => {
       get: async () => {
         throw new Error("disk on fire: secret=hunter2");
       },
-      save: async () => {
+      append: async () => {
         throw new Error("disk on fire");
       },
+      readEvents: async () => {
+        throw new Error("disk on fire");
+      },
+      watch: () => () => {},
       list: async () => {
         throw new Error("disk on fire");
       },
@@ -1447,10 +1453,12 @@ describe("HTTP+JSON error mapping (spec §5.4)", () => {
     const failing: TaskStore = {
       get: (key) => store.get(key),
       list: (scope, query) => store.list(scope, query),
-      save: async (key, task) => {
+      readEvents: (key, after) => store.readEvents(key, after),
+      watch: (key, listener) => store.watch(key, listener),
+      append: async (key, version, event, task) => {
         saves++;
         if (saves > 1) throw new Error("disk on fire: secret=hunter2");
-        return store.save(key, task);
+        return store.append(key, version, event, task);
       },
     };
     const env = setup({ taskStore: failing });

@@ -121,7 +121,7 @@ describe("returnImmediately", () => {
     expect(done.status.message).toMatchObject({ messageId: "answer", parts: [{ text: "hi" }] });
   });
 
-  it("without it, an agent answering with a message still creates no task", async () => {
+  it("without it, an agent answering with a message creates no task; a stream always has one", async () => {
     const a2a = makeAgent({
       executor: async () => ({ messageId: "answer", role: "ROLE_AGENT", parts: [{ text: "hi" }] }),
     });
@@ -130,6 +130,7 @@ describe("returnImmediately", () => {
     const events = await readSse(
       await a2a.fetch(rpcRequest("SendStreamingMessage", { message: userMessage("go") })),
     );
-    expect(events.map((e: Json) => Object.keys(e.result)[0])).toEqual(["message"]);
+    expect(events.map((e: Json) => Object.keys(e.result)[0])).toEqual(["task", "statusUpdate"]);
+    expect(events[1].result.statusUpdate.status.message.messageId).toBe("answer");
   });
 });

@@ -149,7 +149,7 @@ describe("SendStreamingMessage", () => {
     await until(() => a2a.stats().subscribers === 0 && a2a.stats().activeExecutions === 0);
   });
 
-  it("streams exactly one message event when the agent answers with a Message", async () => {
+  it("streams the task, then its completion carrying the agent's Message, when the agent answers with one", async () => {
     const a2a = makeAgent({
       executor: async () => ({
         messageId: "answer-1",
@@ -165,11 +165,19 @@ describe("SendStreamingMessage", () => {
     const text = await response.text();
     expect(text.startsWith(":")).toBe(true);
     const { events } = parseSse(text);
-    expect(events).toHaveLength(1);
-    expect(events[0].jsonrpc).toBe("2.0");
-    expect(events[0].id).toBe(7);
-    expect(Object.keys(events[0].result)).toEqual(["message"]);
-    const message = events[0].result.message;
+    // A stream is always of a task (created before the agent runs, so it can be resumed):
+    // the agent's direct answer completes that task.
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(event.jsonrpc).toBe("2.0");
+      expect(event.id).toBe(7);
+    }
+    expect(Object.keys(events[0].result)).toEqual(["task"]);
+    expect(events[0].result.task.status.state).toBe("TASK_STATE_SUBMITTED");
+    expect(Object.keys(events[1].result)).toEqual(["statusUpdate"]);
+    expect(events[1].result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
+    const message = events[1].result.statusUpdate.status.message;
+    expect(message.taskId).toBe(events[0].result.task.id);
     expect(message.messageId).toBe("answer-1");
     expect(message.role).toBe("ROLE_AGENT");
     expect(message.parts).toEqual([{ text: "direct answer" }]);

@@ -65,11 +65,11 @@ describe("task JSON reuse", () => {
     const store = new InMemoryTaskStore();
     const key = { tenant: "", owner: "", taskId: "t5" };
     const finished = task("t5");
-    await store.save(key, finished);
+    await store.append(key, 0, { task: finished }, finished);
     const stored = taskJson(finished);
     finished.id = "mutated after saving"; // shows the response text is the store's, not a new one
     expect(resultJson({ task: finished })).toBe(`{"task":${stored}}`);
-    const read = (await store.get(key))!;
+    const read = (await store.get(key))!.task;
     expect(read.id).toBe("t5");
     expect(resultJson(read)).toBe(stored);
   });

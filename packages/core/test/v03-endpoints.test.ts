@@ -807,21 +807,22 @@ describe("0.3 JSON-RPC: message/stream", () => {
     await until(() => env.a2a.stats().subscribers === 0);
   });
 
-  it("streams the agent's Message as one kind:message event", async () => {
+  it("streams the task, then a final status-update carrying the agent's Message", async () => {
     const env = setup();
     const response = await env.a2a.fetch(
       rpc03Request("message/stream", { message: msg03("hello") }),
     );
     const events = await readRpcStream(response);
-    expect(events).toEqual([
-      {
-        kind: "message",
-        messageId: "reply-1",
-        role: "agent",
-        parts: [{ kind: "text", text: "hi" }],
-        contextId: env.calls[0]!.contextId,
-      },
-    ]);
+    expect(events.map((event: Json) => event.kind)).toEqual(["task", "status-update"]);
+    expect(events[1]).toMatchObject({ final: true, status: { state: "completed" } });
+    expect(events[1].status.message).toEqual({
+      kind: "message",
+      messageId: "reply-1",
+      role: "agent",
+      parts: [{ kind: "text", text: "hi" }],
+      contextId: env.calls[0]!.contextId,
+      taskId: events[0].id,
+    });
   });
 
   it("answers early errors as a stream of one error event (0.3 §3.3.1)", async () => {

@@ -1,7 +1,8 @@
 import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
-import { parseTask, taskJson } from "../wire/task-json.js";
+import { jsonOf, parseTask, taskJson } from "../wire/task-json.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
 import { isInterrupted, isTerminal } from "../wire/v1/index.js";
+import type { StreamResponse } from "../wire/v1/responses.js";
 import { type Clock, systemClock } from "./clock.js";
 import {
   compareNewestFirst,
@@ -11,9 +12,13 @@ import {
 } from "./page-token.js";
 import { StampQueue } from "./stamp-queue.js";
 import {
+  type AppendResult,
+  type StoredTask,
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEvent,
+  type TaskLogListener,
   type TaskScope,
   type TaskStore,
   TaskStoreFullError,
@@ -48,7 +53,16 @@ interface Entry {
   scope: TaskScope;
   /** The task as JSON: compact, and nothing for the garbage collector to trace. */
   json: string;
-  /** What the entry counts against the budgets. */
+  /** The number of the task's last event. */
+  version: number;
+  /**
+   * The task's log, each event as JSON (event `i + 1` at index `i`). Shared by the entries
+   * of one task: an append adds to it once the new entry is certain to be stored.
+   */
+  events: string[];
+  /** What the events count against the budgets. */
+  eventBytes: number;
+  /** What the entry counts against the budgets: the task, its log and the bookkeeping. */
   bytes: number;
   /** What `ListTasks` filters and sorts by, readable without parsing `json`. */
   taskId: string;
@@ -85,8 +99,8 @@ const PARSE_SLICE_BYTES = 256 * 1024;
 /** Characters past Latin-1 make V8 store a string with two bytes per character. */
 const TWO_BYTE = /[\u0100-\uffff]/;
 
-function bytesOf(json: string): number {
-  return json.length * (TWO_BYTE.test(json) ? 2 : 1) + ENTRY_OVERHEAD_BYTES;
+function textBytes(json: string): number {
+  return json.length * (TWO_BYTE.test(json) ? 2 : 1);
 }
 
 function statusTime(task: Task): number {
@@ -103,7 +117,9 @@ function positive(value: number, name: string): number {
 
 /**
  * The default `TaskStore`: process memory, bounded in bytes overall and per owner (and in
- * task count, when asked), and in how long tasks live. Every task is held as its JSON.
+ * task count, when asked), and in how long tasks live. Every task is held as its JSON, with
+ * its log (each event as JSON), and both count against the budgets. Watchers are told of
+ * each event synchronously, as it is appended.
  *
  * When a save would pass a budget, finished tasks make room: the saving owner's oldest
  * first, then (for the overall budgets) the oldest of whichever owner holds the most.
@@ -123,6 +139,7 @@ export class InMemoryTaskStore implements TaskStore {
   /** Every entry's current expiry, in expiry order per kind (both TTLs are constant). */
   readonly #finishedExpiries = new StampQueue();
   readonly #unfinishedExpiries = new StampQueue();
+  readonly #watchers = new Map<string, Set<TaskLogListener>>();
   #bytes = 0;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
@@ -161,29 +178,37 @@ export class InMemoryTaskStore implements TaskStore {
     return this.#owners.get(owner)?.bytes ?? 0;
   }
 
-  async get(key: TaskKey): Promise<Task | undefined> {
-    const id = taskKeyString(key);
-    const entry = this.#entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.#clock.now()) {
-      this.#remove(id, entry);
-      return undefined;
-    }
-    return parseTask(entry.json);
+  async get(key: TaskKey): Promise<StoredTask | undefined> {
+    const entry = this.#live(taskKeyString(key));
+    return entry && { task: parseTask(entry.json), version: entry.version };
   }
 
-  async save(key: TaskKey, task: Task): Promise<void> {
-    // Serialised before anything changes: a task that cannot be (a cycle, a BigInt, nesting
-    // too deep for the engine) throws here and the stored version stays. The JSON of a task
-    // that pauses or finishes is remembered: it is what a blocking send answers with.
-    const state = task.status.state;
-    const finished = isTerminal(state);
-    const json = finished || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
+  async append(
+    key: TaskKey,
+    expectedVersion: number,
+    event: StreamResponse,
+    task: Task,
+  ): Promise<AppendResult> {
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
     const previous = this.#entries.get(id);
-    const bytes = bytesOf(json);
+    if ((previous?.version ?? 0) !== expectedVersion) {
+      return {
+        ok: false,
+        current: previous && { task: parseTask(previous.json), version: previous.version },
+      };
+    }
+    // Serialised before anything changes: a task or event that cannot be (a cycle, a BigInt,
+    // nesting too deep for the engine) throws here and the stored version stays. The JSON of
+    // a task that pauses or finishes is remembered: it is what a blocking send answers with;
+    // the event's is what streams send.
+    const state = task.status.state;
+    const finished = isTerminal(state);
+    const json = finished || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
+    const eventJson = jsonOf(event);
+    const eventBytes = (previous?.eventBytes ?? 0) + textBytes(eventJson);
+    const bytes = textBytes(json) + eventBytes + ENTRY_OVERHEAD_BYTES;
     const victims = this.#makeRoom(id, key.owner, previous, bytes, finished);
     for (const [victimId, victim] of victims) this.#remove(victimId, victim);
     // Victims are taken oldest first: drop their now stale pairs from the queues' heads, so
@@ -198,9 +223,14 @@ export class InMemoryTaskStore implements TaskStore {
         ? previous.expiresAt
         : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
     if (previous) this.#remove(id, previous);
+    const events = previous?.events ?? [];
+    events.push(eventJson);
     const entry: Entry = {
       scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
       json,
+      version: expectedVersion + 1,
+      events,
+      eventBytes,
       bytes,
       taskId: task.id,
       contextId: task.contextId,
@@ -210,6 +240,72 @@ export class InMemoryTaskStore implements TaskStore {
       expiresAt,
     };
     this.#add(id, entry);
+    const watchers = this.#watchers.get(id);
+    if (watchers) {
+      const record: TaskLogEvent = { seq: entry.version, event };
+      for (const listener of watchers) {
+        try {
+          listener(record);
+        } catch {
+          // A listener's failure is its own: the event is stored, and others still hear of it.
+        }
+      }
+    }
+    return { ok: true, version: entry.version };
+  }
+
+  async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
+    const entry = this.#live(taskKeyString(key));
+    if (!entry) return undefined;
+    const from = Math.max(0, Math.floor(afterVersion));
+    const read: TaskLogEvent[] = [];
+    let parsedSinceYield = 0;
+    for (let i = from; i < entry.events.length; i++) {
+      // A long log is parsed a slice at a time, so other requests are served in between.
+      if (parsedSinceYield > PARSE_SLICE_BYTES) {
+        await yieldToEventLoop();
+        parsedSinceYield = 0;
+      }
+      const json = entry.events[i]!;
+      read.push({ seq: i + 1, event: JSON.parse(json) as StreamResponse });
+      parsedSinceYield += json.length;
+    }
+    return read;
+  }
+
+  watch(key: TaskKey, listener: TaskLogListener): () => void {
+    const id = taskKeyString(key);
+    let set = this.#watchers.get(id);
+    if (!set) {
+      set = new Set();
+      this.#watchers.set(id, set);
+    }
+    // Each registration is its own, even of the same function twice.
+    const own: TaskLogListener = (event) => listener(event);
+    set.add(own);
+    return () => {
+      const current = this.#watchers.get(id);
+      if (!current?.delete(own)) return;
+      if (current.size === 0) this.#watchers.delete(id);
+    };
+  }
+
+  /** Tasks being watched, and watchers in all: for leak checks. */
+  get watching(): { tasks: number; watchers: number } {
+    let watchers = 0;
+    for (const set of this.#watchers.values()) watchers += set.size;
+    return { tasks: this.#watchers.size, watchers };
+  }
+
+  /** The entry stored under `id`, unless it has expired (then it goes). */
+  #live(id: string): Entry | undefined {
+    const entry = this.#entries.get(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#clock.now()) {
+      this.#remove(id, entry);
+      return undefined;
+    }
+    return entry;
   }
 
   async list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage> {

@@ -1,4 +1,5 @@
 import type { Task, TaskState } from "../wire/v1/index.js";
+import type { StreamResponse } from "../wire/v1/responses.js";
 
 /**
  * Who a task belongs to. Every store access is scoped by tenant and owner, so a task of
@@ -48,18 +49,75 @@ export interface TaskListPage {
   totalSize: number;
 }
 
+/** A stored task with its version: the sequence number of the last event of its log. */
+export interface StoredTask {
+  task: Task;
+  version: number;
+}
+
 /**
- * Persistence for tasks. Implementations must treat tasks as values: the server never
- * mutates a task after saving it, and must not be handed objects that change later.
+ * One entry of a task's log. `seq` numbers a task's events 1, 2, 3 ... in the order they
+ * were appended; the event is what streams send: `task` (the task created), `statusUpdate`,
+ * `artifactUpdate`, or `message` (a message joining the history).
+ */
+export interface TaskLogEvent {
+  seq: number;
+  event: StreamResponse;
+}
+
+/** Told of each event appended to a task, in order, once each. */
+export type TaskLogListener = (event: TaskLogEvent) => void;
+
+/**
+ * What an append did: `ok` with the task's new version, or, when the task was not at the
+ * expected version (another writer appended first), not `ok` with the task as it now is
+ * (`undefined` if it does not exist), and nothing stored changed.
+ */
+export type AppendResult =
+  | { ok: true; version: number }
+  | { ok: false; current: StoredTask | undefined };
+
+/**
+ * Persistence for tasks, as logs (see "Tasks are logs" in the README). Each task is an
+ * ordered log of events; the stored task is the log folded up to its last event, and
+ * carries that event's number as its version. Writers append with compare-and-swap, so two
+ * writers never both extend the same version: the loser is told and learns the task's new
+ * state, and no update is lost or merged.
+ *
+ * Implementations treat tasks and events as values: the server never mutates one after
+ * appending it, and must not be handed objects that change later. Every method is scoped
+ * by the key's tenant and owner. The shared contract tests (`test/contract/` in the
+ * repository) say precisely what an implementation must do.
  */
 export interface TaskStore {
-  get(key: TaskKey): Promise<Task | undefined>;
+  /** The task and its version, or `undefined` when the scope holds no such task. */
+  get(key: TaskKey): Promise<StoredTask | undefined>;
   /**
-   * Stores a task, all or nothing: when it cannot be stored (it cannot be serialised, or a
-   * budget would be exceeded), it throws and what was stored before stays as it was.
-   * Throws {@link TaskStoreFullError} when a budget is the reason.
+   * Appends `event` to the task's log, with `task` as the task after it, only if the task is
+   * at `expectedVersion` (0: the task must not exist yet, and the event creates it). All or
+   * nothing: when it cannot be stored (it cannot be serialised, or a budget would be
+   * exceeded), it throws and what was stored stays as it was; throws
+   * {@link TaskStoreFullError} when a budget is the reason.
    */
-  save(key: TaskKey, task: Task): Promise<void>;
+  append(
+    key: TaskKey,
+    expectedVersion: number,
+    event: StreamResponse,
+    task: Task,
+  ): Promise<AppendResult>;
+  /**
+   * The task's events after `afterVersion`, oldest first; `undefined` when the task does not
+   * exist. Events are kept as long as their task is.
+   */
+  readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined>;
+  /**
+   * Calls `listener` with every event appended to the task from now on, in order, until the
+   * returned function is called. Registering is immediate: an event appended after `watch`
+   * returns is never missed, so a reader that watches first and then reads the task (or its
+   * events) sees every event exactly once by skipping those at or below what it read. A
+   * listener that throws affects neither the append nor other listeners.
+   */
+  watch(key: TaskKey, listener: TaskLogListener): () => void;
   /**
    * A page of the scope's tasks, newest status timestamp first.
    * Throws `InvalidPageTokenError` for a token it did not issue.
@@ -78,7 +136,7 @@ export class InvalidPageTokenError extends Error {
 /** Which budget of a store a write would exceed. */
 export type TaskStoreLimit = "maxBytes" | "maxBytesPerOwner" | "maxTasks";
 
-/** Thrown by `TaskStore.save` when storing the task would exceed one of the store's budgets. */
+/** Thrown by `TaskStore.append` when storing the event would exceed one of the store's budgets. */
 export class TaskStoreFullError extends Error {
   readonly limit: TaskStoreLimit;
 

@@ -19,22 +19,18 @@ import {
   type SubscribeToTaskRequest,
   type Task,
 } from "../wire/v1/index.js";
-import type {
-  ListTasksResponse,
-  SendMessageResponse,
-  StreamResponse,
-} from "../wire/v1/responses.js";
+import type { ListTasksResponse, SendMessageResponse } from "../wire/v1/responses.js";
 import { type CallContext, ownerOf, type TaskOwner } from "./call-context.js";
+import { parseEventId } from "./event-cursor.js";
 import type { AgentExecutorObject } from "./execution/agent-executor.js";
-import { EventQueue } from "./execution/event-queue.js";
+import { appendEvent } from "./execution/append-event.js";
 import { statusEvent } from "./execution/events.js";
 import { Execution, type ExecutionDeps } from "./execution/execution.js";
-import { saveTask } from "./execution/save-task.js";
-import { payloadBytes, TaskEventHub } from "./execution/task-event-hub.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { assertPartsAccepted } from "./media-types.js";
-import { endsAtPause, endsAtTerminal } from "./stream-ends.js";
+import { type StreamEnd, untilPause, untilTerminal } from "./stream-ends.js";
+import { type StreamEvent, TaskFeed } from "./task-feed.js";
 
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -75,25 +71,30 @@ export interface ServerConfig {
   runTimeoutMs: number | undefined;
 }
 
-/** A stream of events; the first one is ready to be read. */
-export type EventStream = AsyncIterableIterator<StreamResponse>;
+/**
+ * A stream of a task's events, each with its SSE id, which names its place in the task's
+ * log (a snapshot of the task: the version it shows).
+ */
+export type EventStream = AsyncIterableIterator<StreamEvent>;
+
+/** Cancels racing other writers give up after this many lost appends (each loss is progress). */
+const MAX_CANCEL_ATTEMPTS = 16;
 
 /**
  * The A2A operations, binding-neutral: transports call these with validated 1.0 params and
  * a call context, and map results and `A2AError`s to the wire.
  */
 export class A2AServer {
-  readonly hub = new TaskEventHub();
   readonly #config: ServerConfig;
   readonly #deps: ExecutionDeps;
   readonly #executions = new Map<string, Execution>();
   readonly #locks = new KeyedMutex();
+  #openStreams = 0;
 
   constructor(config: ServerConfig) {
     this.#config = config;
     this.#deps = {
       store: config.store,
-      hub: this.hub,
       clock: config.clock,
       logger: config.logger,
       newId: config.newId,
@@ -107,34 +108,57 @@ export class A2AServer {
     return this.#executions.size;
   }
 
+  /** Number of event streams open. */
+  get openStreams(): number {
+    return this.#openStreams;
+  }
+
   async sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
     const execution = await this.#prepare(params, call);
     const returnImmediately = params.configuration?.returnImmediately === true;
     execution.start({ createFirst: returnImmediately });
-    const outcome = await (returnImmediately
-      ? execution.created.promise
-      : execution.paused.promise);
-    if ("message" in outcome) return outcome;
+    const outcome = await execution.until(returnImmediately ? "created" : "paused");
+    if (!outcome) throw errors.internal();
+    if ("message" in outcome) return { message: outcome.message };
     return {
       task: taskView(outcome.task, { historyLength: params.configuration?.historyLength }),
     };
   }
 
+  /**
+   * Streams a send. The task is created before the agent runs, so every stream is of a
+   * task and can be resumed; a client resuming one (`Last-Event-ID`) is not sending again.
+   */
   async sendStreamingMessage(params: SendMessageRequest, call: CallContext): Promise<EventStream> {
     this.#assertStreaming();
+    if (call.lastEventId !== undefined) {
+      const key = this.#key(call, params.message.taskId || parseEventId(call.lastEventId).taskId);
+      return this.#resume(key, call.lastEventId, untilPause);
+    }
     const execution = await this.#prepare(params, call);
-    const queue = this.#listen(execution.keyString, endsAtPause);
-    execution.paused.promise.catch((error: unknown) => queue.fail(error));
-    void execution.done.promise.then(() => queue.end());
-    // A client that asked not to wait gets the task, and so its stream, at once.
-    execution.start({ createFirst: params.configuration?.returnImmediately === true });
-    return queue;
+    const feed = this.#feed(execution.key, untilPause);
+    execution.start({ createFirst: true });
+    let created: Awaited<ReturnType<Execution["until"]>>;
+    try {
+      created = await execution.until("created");
+    } catch (error) {
+      await feed.return();
+      throw error;
+    }
+    if (!created || !("task" in created)) {
+      await feed.return();
+      throw errors.internal();
+    }
+    feed.begin([{ seq: created.version, event: { task: created.task } }], created.version);
+    execution.until("paused").catch((error: unknown) => feed.fail(error));
+    void execution.until("done").then(() => feed.end());
+    return feed;
   }
 
   async getTask(params: GetTaskRequest, call: CallContext): Promise<Task> {
-    const task = await this.#config.store.get(this.#key(call, params.id));
-    if (!task) throw errors.taskNotFound(params.id);
-    return taskView(task, { historyLength: params.historyLength });
+    const stored = await this.#config.store.get(this.#key(call, params.id));
+    if (!stored) throw errors.taskNotFound(params.id);
+    return taskView(stored.task, { historyLength: params.historyLength });
   }
 
   async listTasks(params: ListTasksRequest, call: CallContext): Promise<ListTasksResponse> {
@@ -186,60 +210,54 @@ export class A2AServer {
     };
   }
 
+  /**
+   * Appends CANCELED with compare-and-swap, racing whoever else writes the task: a run of
+   * the agent hears of it (wherever it runs) and stops the agent.
+   */
   async cancelTask(params: CancelTaskRequest, call: CallContext): Promise<Task> {
     const key = this.#key(call, params.id);
-    const ks = taskKeyString(key);
-    const running = this.#executions.get(ks);
-    if (running?.task) return running.cancel();
-    return this.#locks.run(ks, async () => {
-      const task = await this.#config.store.get(key);
-      if (!task) throw errors.taskNotFound(params.id);
-      const active = this.#executions.get(ks);
-      if (active?.task) return active.cancel();
-      if (isTerminal(task.status.state))
+    const { store, clock, newId } = this.#config;
+    for (let attempt = 1; ; attempt++) {
+      const stored = await store.get(key);
+      if (!stored) throw errors.taskNotFound(params.id);
+      const { task } = stored;
+      if (isTerminal(task.status.state)) {
         throw errors.taskNotCancelable(params.id, task.status.state);
-      // An idle task (waiting for input): no agent to stop, so the server records the cancel.
-      const event = statusEvent(
-        {
-          taskId: task.id,
-          contextId: task.contextId ?? "",
-          clock: this.#config.clock,
-          newId: this.#config.newId,
-        },
-        "TASK_STATE_CANCELED",
-        "The task was canceled.",
-      );
+      }
+      const source = { taskId: task.id, contextId: task.contextId ?? "", clock, newId };
+      const event = statusEvent(source, "TASK_STATE_CANCELED", "The task was canceled.");
       const next = withStatus(task, event);
-      await saveTask(this.#config.store, key, next);
-      this.hub.publish(ks, { payload: { statusUpdate: event }, task: next });
-      return next;
-    });
+      const result = await appendEvent(store, key, stored.version, { statusUpdate: event }, next);
+      if (result.ok) return next;
+      if (attempt >= MAX_CANCEL_ATTEMPTS) throw errors.internal();
+    }
   }
 
+  /**
+   * Streams a task's events until it finishes: its snapshot first, then every later event.
+   * With `Last-Event-ID`, the events after that one instead, then the later ones.
+   */
   async subscribeToTask(params: SubscribeToTaskRequest, call: CallContext): Promise<EventStream> {
     this.#assertStreaming();
     const key = this.#key(call, params.id);
-    const ks = taskKeyString(key);
-    const attach = (task: Task): EventStream => {
+    if (call.lastEventId !== undefined) return this.#resume(key, call.lastEventId, untilTerminal);
+    const feed = this.#feed(key, untilTerminal);
+    try {
+      const stored = await this.#config.store.get(key);
+      if (!stored) throw errors.taskNotFound(params.id);
+      const { task, version } = stored;
       if (isTerminal(task.status.state)) {
         throw errors.unsupportedOperation(
           `Task ${task.id} is ${task.status.state}; a finished task has no updates to subscribe to`,
           { taskId: task.id },
         );
       }
-      const queue = this.#listen(ks, endsAtTerminal);
-      // Registered and seeded in one synchronous step, so no event falls in between.
-      queue.push({ task }, payloadBytes);
-      return queue;
-    };
-    const running = this.#executions.get(ks)?.task;
-    if (running) return attach(running);
-    return this.#locks.run(ks, async () => {
-      const stored = await this.#config.store.get(key);
-      const task = this.#executions.get(ks)?.task ?? stored;
-      if (!task) throw errors.taskNotFound(params.id);
-      return attach(task);
-    });
+      feed.begin([{ seq: version, event: { task } }], version);
+      return feed;
+    } catch (error) {
+      await feed.return();
+      throw error;
+    }
   }
 
   /** The extended card, for authenticated callers only (spec §13.3). */
@@ -274,25 +292,64 @@ export class A2AServer {
   }
 
   /**
-   * A queue fed by the task's events until `isLast` says the stream is over. A reader that
-   * falls more than `maxStreamBufferBytes` behind is dropped with an error (its events stay
-   * in the task, to subscribe again); the agent and other readers never wait for it.
+   * A feed of the task's events, ending where `end` says. A reader that falls more than
+   * `maxStreamBufferBytes` behind is dropped with an error (its events stay in the task's
+   * log, to resume from); the agent and other readers never wait for it.
    */
-  #listen(ks: string, isLast: (payload: StreamResponse) => boolean): EventQueue<StreamResponse> {
+  #feed(key: TaskKey, end: StreamEnd): TaskFeed {
     const maxBytes = this.#config.maxStreamBufferBytes;
-    const queue: EventQueue<StreamResponse> = new EventQueue(() => unsubscribe(), {
-      maxBytes,
-      overflow: () =>
-        errors.resourceExhausted(
-          `The stream fell more than ${maxBytes} bytes behind the task's events; subscribe to the task again to catch up`,
-          "maxStreamBufferBytes",
-        ),
-    });
-    const unsubscribe = this.hub.subscribe(ks, ({ payload }) => {
-      queue.push(payload, payloadBytes);
-      if (isLast(payload)) queue.end();
-    });
-    return queue;
+    this.#openStreams++;
+    return new TaskFeed(
+      this.#config.store,
+      key,
+      end,
+      {
+        maxBytes,
+        overflow: () =>
+          errors.resourceExhausted(
+            `The stream fell more than ${maxBytes} bytes behind the task's events; resume it with Last-Event-ID or subscribe to the task again`,
+            "maxStreamBufferBytes",
+          ),
+      },
+      () => this.#openStreams--,
+    );
+  }
+
+  /**
+   * A stream resumed after the event `lastEventId` names: the events of the task after it,
+   * then later ones, until `end`. An id of another task, or past the task's log, is refused.
+   */
+  async #resume(key: TaskKey, lastEventId: string, end: StreamEnd): Promise<EventStream> {
+    const cursor = parseEventId(lastEventId);
+    if (cursor.taskId !== key.taskId) {
+      throw errors.invalidParams([
+        {
+          field: "Last-Event-ID",
+          description: `names an event of another task than ${key.taskId}`,
+        },
+      ]);
+    }
+    const feed = this.#feed(key, end);
+    try {
+      const stored = await this.#config.store.get(key);
+      const missed = stored && (await this.#config.store.readEvents(key, cursor.seq));
+      if (!stored || !missed) throw errors.taskNotFound(key.taskId);
+      if (cursor.seq > stored.version) {
+        throw errors.invalidParams([
+          {
+            field: "Last-Event-ID",
+            description: `names event ${cursor.seq}, but task ${key.taskId} has ${stored.version}`,
+          },
+        ]);
+      }
+      feed.begin(missed, missed.at(-1)?.seq ?? cursor.seq);
+      // Nothing missed, and nothing will come: the stream is over at once.
+      if (missed.length === 0 && end.endsIn(stored.task.status.state)) feed.end();
+      return feed;
+    } catch (error) {
+      await feed.return();
+      throw error;
+    }
   }
 
   /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
@@ -320,6 +377,7 @@ export class A2AServer {
           keyString: taskKeyString(key),
           contextId,
           existing: undefined,
+          version: 0,
           userMessage: { ...message, contextId },
           request,
         }),
@@ -329,8 +387,9 @@ export class A2AServer {
     const key = this.#key(call, taskId);
     const ks = taskKeyString(key);
     return this.#locks.run(ks, async () => {
-      const existing = await this.#config.store.get(key);
-      if (!existing) throw errors.taskNotFound(taskId);
+      const stored = await this.#config.store.get(key);
+      if (!stored) throw errors.taskNotFound(taskId);
+      const existing = stored.task;
       if (isTerminal(existing.status.state)) {
         throw errors.unsupportedOperation(
           `Task ${taskId} is ${existing.status.state}; a finished task accepts no further messages`,
@@ -358,6 +417,7 @@ export class A2AServer {
           keyString: ks,
           contextId,
           existing,
+          version: stored.version,
           userMessage: { ...message, contextId },
           request,
         }),
@@ -368,7 +428,7 @@ export class A2AServer {
   #register(execution: Execution): Execution {
     const ks = execution.keyString;
     this.#executions.set(ks, execution);
-    void execution.done.promise.then(() => {
+    void execution.until("done").then(() => {
       if (this.#executions.get(ks) === execution) this.#executions.delete(ks);
     });
     return execution;

@@ -15,6 +15,11 @@ export interface CallContext {
   readonly headers: Headers;
   /** Extension URIs the client asked for in `A2A-Extensions`. */
   readonly requestedExtensions: readonly string[];
+  /**
+   * The SSE `Last-Event-ID` the client sent, to resume a stream after that event;
+   * `undefined` when it sent none.
+   */
+  readonly lastEventId?: string | undefined;
   /** The agent's URL as this request reached it: the interface URL of the card. */
   readonly agentUrl: string;
   /**

@@ -4,6 +4,7 @@ import type { Logger } from "../ports/logger.js";
 import type { Authenticated, SecurityPolicy } from "../security/security-policy.js";
 import type { A2AServer } from "../server/a2a-server.js";
 import type { CallContext } from "../server/call-context.js";
+import type { StreamEvent } from "../server/task-feed.js";
 import type { ProtocolVersion } from "../types/protocol-version.js";
 import { describe } from "../util/describe-error.js";
 import { jsonTextNestsDeeper, valueNestsDeeper } from "../util/json-measure.js";
@@ -109,6 +110,9 @@ export function buildCallContext(
     get headers() {
       return input.headers();
     },
+    get lastEventId() {
+      return input.header("last-event-id") ?? undefined;
+    },
     requestedExtensions,
   };
 }
@@ -128,13 +132,14 @@ export const FIRST_EVENT_WAIT_MS = 100;
 const WAITED = Symbol("waited");
 
 /**
- * An SSE reply for `events`. The first event is awaited briefly before the reply is
- * committed, so a failure before it throws here and becomes a plain error reply instead of
- * a stream; past {@link FIRST_EVENT_WAIT_MS} the stream opens and the event follows.
+ * An SSE reply for `events`, each frame with the event's id. The first event is awaited
+ * briefly before the reply is committed, so a failure before it throws here and becomes a
+ * plain error reply instead of a stream; past {@link FIRST_EVENT_WAIT_MS} the stream opens
+ * and the event follows.
  */
 export async function openEventStream<T>(
   deps: Pick<BindingDeps, "keepAliveMs">,
-  events: AsyncIterator<T>,
+  events: AsyncIterator<StreamEvent<T>>,
   encode: (event: T) => string,
   encodeError: (error: unknown) => string,
   errorEvent?: string,
@@ -144,7 +149,7 @@ export async function openEventStream<T>(
   const waited = new Promise<typeof WAITED>((resolve) => {
     timer = setTimeout(resolve, FIRST_EVENT_WAIT_MS, WAITED);
   });
-  let first: IteratorResult<T> | typeof WAITED;
+  let first: IteratorResult<StreamEvent<T>> | typeof WAITED;
   try {
     first = await Promise.race([read, waited]);
   } catch (error) {
@@ -157,7 +162,8 @@ export async function openEventStream<T>(
   const body = eventFrames({
     first: first === WAITED ? { pending: read } : { event: first.value },
     rest: events,
-    encode,
+    encode: (item) => encode(item.event),
+    idOf: (item) => item.id,
     encodeError,
     errorEvent,
     keepAliveMs: deps.keepAliveMs,

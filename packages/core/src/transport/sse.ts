@@ -17,6 +17,8 @@ export interface SseOptions<T> {
   rest: AsyncIterator<T>;
   /** One event as the text of its `data:` line (must not contain newlines). */
   encode: (event: T) => string;
+  /** The event's `id:` (without CR, LF or NUL), if it has one: what a client resumes from. */
+  idOf?: (event: T) => string | undefined;
   /** The `data:` text for an error that ends the stream. */
   encodeError: (error: unknown) => string;
   /**
@@ -68,7 +70,9 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
   /** An event's frame; an event that cannot be encoded ends the stream with an error frame. */
   const frame = (event: T): string => {
     try {
-      return `data: ${encode(event)}\n\n`;
+      const id = options.idOf?.(event);
+      const data = `data: ${encode(event)}\n\n`;
+      return id === undefined ? data : `id: ${id}\n${data}`;
     } catch (error) {
       close();
       return errorFrame(error);

@@ -1,7 +1,7 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
-import type { TaskKey, TaskStore } from "../../ports/task-store.js";
+import type { TaskKey, TaskLogEvent, TaskStore } from "../../ports/task-store.js";
 import { describe } from "../../util/describe-error.js";
 import {
   isInterrupted,
@@ -21,16 +21,13 @@ import type {
   RequestContext,
   TaskHelper,
 } from "./agent-executor.js";
-import { Deferred } from "./deferred.js";
+import { appendEvent } from "./append-event.js";
 import { type EventSource, statusEvent } from "./events.js";
-import { saveTask } from "./save-task.js";
-import type { TaskEventHub } from "./task-event-hub.js";
 import { ExecutionTaskHelper } from "./task-helper.js";
-import { withArtifact, withMessage, withStatus } from "./task-reducer.js";
+import { applyEvent, withArtifact, withMessage, withStatus } from "./task-reducer.js";
 
 export interface ExecutionDeps {
   store: TaskStore;
-  hub: TaskEventHub;
   clock: Clock;
   logger: Logger;
   newId: () => string;
@@ -39,8 +36,29 @@ export interface ExecutionDeps {
   runTimeoutMs: number | undefined;
 }
 
-/** How a send ends for the caller: the task (at a pause or its end) or a direct message. */
-export type ExecutionOutcome = { task: Task } | { message: Message };
+/**
+ * How a send ends for the caller: the task (at a pause or its end) with its version, or a
+ * direct message.
+ */
+export type ExecutionOutcome = { task: Task; version: number } | { message: Message };
+
+/**
+ * Where a run is, each phase implying those before it: the task exists (or a message
+ * answered), the task paused or finished (or a message answered), the run is over for the
+ * server.
+ */
+export type ExecutionPhase = "created" | "paused" | "done";
+
+const RANK: Readonly<Record<ExecutionPhase, number>> = { created: 1, paused: 2, done: 3 };
+
+/** What the waiters of a phase get: the outcome, or the error the request ends with. */
+type Settlement = { outcome: ExecutionOutcome } | { error: unknown };
+
+interface Waiter {
+  rank: number;
+  resolve: (outcome: ExecutionOutcome | undefined) => void;
+  reject: (error: unknown) => void;
+}
 
 export interface ExecutionInit {
   key: TaskKey;
@@ -48,6 +66,8 @@ export interface ExecutionInit {
   contextId: string;
   /** The task being continued, or `undefined` for a new one. */
   existing: Task | undefined;
+  /** The version of `existing` (0 for a new task). */
+  version: number;
   userMessage: Message;
   /** The request context minus the fields the execution supplies. */
   request: Omit<RequestContext, "signal" | "task" | "taskId" | "contextId" | "userMessage">;
@@ -90,12 +110,18 @@ class ExecutionContext implements RequestContext {
 const AGENT_ERROR_TEXT = "The agent failed while processing the task.";
 const AGENT_STOPPED_TEXT = "The agent stopped without finishing the task.";
 const CANCELED_TEXT = "The task was canceled.";
+/** Appends lost to other writers before a run gives up on an event (each loss is progress). */
+const MAX_APPEND_ATTEMPTS = 16;
 
 /**
- * One run of the agent for one incoming message. It owns the task while it runs: every
- * event is applied, saved and then published, strictly one after another, so the store and
- * every subscriber see the same log. When the agent settles, the run makes sure the task is
- * left in a state a client can act on.
+ * One run of the agent for one incoming message. It writes the task's log while it runs:
+ * every event is applied and appended with compare-and-swap, strictly one after another.
+ * Others may append too (a cancel): an event of the agent that loses to a terminal state is
+ * dropped, and a terminal event the run did not write stops the agent. When the agent
+ * settles, the run makes sure the task is left in a state a client can act on.
+ *
+ * Its progress is one phase machine: `#settle` moves it forward and answers whoever waits
+ * for the phase reached (`until`).
  */
 export class Execution {
   readonly key: TaskKey;
@@ -103,25 +129,23 @@ export class Execution {
   readonly helper: TaskHelper;
   readonly context: RequestContext;
 
-  /** Resolves when the task exists (or a message answered): `returnImmediately` waits on it. */
-  readonly created = new Deferred<ExecutionOutcome>();
-  /** Resolves at a terminal or interrupted state, a message answer, or the run's end. */
-  readonly paused = new Deferred<ExecutionOutcome>();
-  /**
-   * Resolves when the run is over for the server: its last event is saved and published, or
-   * it was canceled or timed out (an agent that ignores its signal is left behind, and
-   * whatever it publishes later is dropped).
-   */
-  readonly done = new Deferred<void>();
-
   readonly #deps: ExecutionDeps;
   #abort: AbortController | undefined;
   #task: Task | undefined;
+  /** The version of `#task`: the number of the last event of its log this run knows of. */
+  #version: number;
+  /** The sequence number of the event being appended, 0 when none is. */
+  #writing = 0;
   #chain: Promise<unknown> = Promise.resolve();
-  #answered = false;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  #unwatch: (() => void) | undefined;
   /** The task was created before the agent ran, for a client that would not wait. */
   #createdFirst = false;
+  /** The agent was told to stop (canceled, timed out, or its task finished elsewhere). */
+  #stopped = false;
+  #rank = 0;
+  #settlement: Settlement | undefined;
+  #waiters: Waiter[] = [];
   readonly #source: EventSource;
 
   constructor(deps: ExecutionDeps, init: ExecutionInit) {
@@ -129,6 +153,7 @@ export class Execution {
     this.key = init.key;
     this.keyString = init.keyString;
     this.#task = init.existing;
+    this.#version = init.version;
     this.#source = {
       taskId: init.key.taskId,
       contextId: init.contextId,
@@ -139,41 +164,89 @@ export class Execution {
     this.helper = new ExecutionTaskHelper(this, init.key.taskId, init.contextId);
   }
 
-  /** The task as of the last event delivered to subscribers. */
+  /** The task as of the last event this run appended or learned of. */
   get task(): Task | undefined {
     return this.#task;
   }
 
   /**
+   * Resolves once the run reaches `phase`: with the outcome so far (for `done`, `undefined`
+   * when there is none), or rejects with the error the request ends with (never for `done`).
+   */
+  until(phase: ExecutionPhase): Promise<ExecutionOutcome | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ rank: RANK[phase], resolve, reject });
+      this.#answerWaiters();
+    });
+  }
+
+  /**
    * Starts the agent. Call once, after the execution is registered. With `createFirst`, a
-   * new task is created (SUBMITTED) before the agent runs, so `created` resolves at once for
-   * a client that asked not to wait, however long the agent takes to publish.
+   * new task is created (SUBMITTED) before the agent runs, so `created` is reached at once
+   * for a client that asked not to wait or to stream, however long the agent takes.
    */
   start(options: { createFirst?: boolean } = {}): void {
     const timeout = this.#deps.runTimeoutMs;
     if (timeout !== undefined)
       this.#deadline = setTimeout(() => void this.#expire(timeout), timeout);
+    this.#unwatch = this.#deps.store.watch(this.key, (event) => this.#heard(event));
     void this.#run(options.createFirst === true);
   }
 
-  /**
-   * Cancels the task: it becomes CANCELED and the agent's signal fires. Resolves with the
-   * canceled task; rejects with TaskNotCancelable if the task finished first.
-   */
-  async cancel(): Promise<Task> {
-    const applied = await this.#publish((task) => {
-      const event = statusEvent(this.#source, "TASK_STATE_CANCELED", CANCELED_TEXT);
-      return { payload: { statusUpdate: event }, next: withStatus(task, event) };
-    });
-    if (!applied) {
-      // The task finished first: the agent is left alone.
-      const state = this.#task?.status.state ?? "TASK_STATE_UNSPECIFIED";
-      throw errors.taskNotCancelable(this.key.taskId, state);
+  /** Moves the run to `phase` (never back) and answers the waiters that phase satisfies. */
+  #settle(phase: ExecutionPhase, settlement?: Settlement): void {
+    if (settlement && this.#rank < RANK.done) this.#settlement = settlement;
+    this.#rank = Math.max(this.#rank, RANK[phase]);
+    this.#answerWaiters();
+  }
+
+  #answerWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const waiting: Waiter[] = [];
+    const settlement = this.#settlement;
+    for (const waiter of this.#waiters) {
+      if (waiter.rank > this.#rank) waiting.push(waiter);
+      else if (waiter.rank === RANK.done) waiter.resolve(outcomeOf(settlement));
+      else if (settlement && "error" in settlement) waiter.reject(settlement.error);
+      else waiter.resolve(outcomeOf(settlement));
     }
-    // CANCELED is recorded before the agent hears of it, so whatever the agent publishes
-    // in reaction to the abort comes after a terminal state and is dropped.
-    this.#stopAgent(new DOMException(CANCELED_TEXT, "AbortError"));
-    return this.#task!;
+    this.#waiters = waiting;
+  }
+
+  /**
+   * The task's log grew. An event this run did not write is folded into its view of the task
+   * (or, past a gap, read again); a terminal one stops the agent.
+   */
+  #heard(event: TaskLogEvent): void {
+    if (event.seq <= this.#version || event.seq === this.#writing || this.#stopped) return;
+    const contiguous = this.#task !== undefined && event.seq === this.#version + 1;
+    if (contiguous) {
+      this.#task = applyEvent(this.#task!, event.event);
+      this.#version = event.seq;
+    }
+    const update = "statusUpdate" in event.event ? event.event.statusUpdate : undefined;
+    if (!update || !isTerminal(update.status.state)) return;
+    const reason = new DOMException(
+      update.status.state === "TASK_STATE_CANCELED"
+        ? CANCELED_TEXT
+        : `The task is ${update.status.state}`,
+      "AbortError",
+    );
+    if (contiguous) {
+      this.#stopAgent(reason);
+      return;
+    }
+    // Events were missed: the run answers its callers with the task as stored.
+    void this.#deps.store.get(this.key).then(
+      (stored) => {
+        if (stored && stored.version > this.#version) {
+          this.#task = stored.task;
+          this.#version = stored.version;
+        }
+        this.#stopAgent(reason);
+      },
+      () => this.#stopAgent(reason),
+    );
   }
 
   /**
@@ -181,6 +254,10 @@ export class Execution {
    * never returns must not hold its callers) and ends the run for the server.
    */
   #stopAgent(reason: DOMException): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const task = this.#task;
+    if (task) this.#settle("paused", { outcome: { task, version: this.#version } });
     this.#abortController().abort(reason);
     const hook = async () => this.#deps.executor.cancel?.(this.context);
     hook().catch((error: unknown) => {
@@ -194,7 +271,7 @@ export class Execution {
 
   /** The run's deadline passed: the task fails with a status message saying so. */
   async #expire(timeoutMs: number): Promise<void> {
-    if (this.done.settled || (this.#answered && !this.#task)) return;
+    if (this.#rank >= RANK.done || (!this.#task && this.#settlement)) return;
     const text = `The agent did not finish within ${timeoutMs} ms.`;
     try {
       await this.publishStatus("TASK_STATE_FAILED", text);
@@ -211,11 +288,18 @@ export class Execution {
   /** The run is over for the server: callers waiting on it are answered. */
   #release(): void {
     clearTimeout(this.#deadline);
-    if (this.#task) {
-      this.created.resolve({ task: this.#task });
-      this.paused.resolve({ task: this.#task });
-    }
-    this.done.resolve();
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    const task = this.#task;
+    this.#settle("done", task && { outcome: { task, version: this.#version } });
+  }
+
+  /**
+   * Nothing of the agent's is in the task yet: there is none, or only the one the server
+   * created before the agent ran.
+   */
+  get #untouched(): boolean {
+    return this.#task === undefined || (this.#createdFirst && this.#version === 1);
   }
 
   /** Node's AbortController is costly to create, so it exists only once someone needs it. */
@@ -226,20 +310,25 @@ export class Execution {
 
   async #run(createFirst: boolean): Promise<void> {
     try {
-      if (createFirst && !this.#task) {
-        this.#createdFirst = true;
-        await this.#enqueue(async () => {
-          await this.#createTask();
-          return true;
-        });
-      } else if (this.#task) {
+      if (this.#task) {
         // A continued task: the new message joins its history before the agent runs.
         const message = this.context.userMessage;
-        await this.#publish((task) => {
-          const next = withMessage(task, message);
-          return { payload: { task: next }, next };
+        const joined = await this.#publish((task) => ({
+          payload: { message },
+          next: withMessage(task, message),
+        }));
+        if (!joined) {
+          throw errors.unsupportedOperation(
+            `Task ${this.key.taskId} finished before the message reached it`,
+            { taskId: this.key.taskId },
+          );
+        }
+      } else if (createFirst) {
+        this.#createdFirst = true;
+        await this.#enqueue(async () => {
+          await this.#create();
+          return true;
         });
-        this.created.resolve({ task: this.#task! });
       }
       const result = await this.#deps.executor.execute(this.context, this.helper);
       if (result !== undefined && result !== null) await this.#answer(result);
@@ -256,24 +345,20 @@ export class Execution {
       this.#deps.logger.error("agent returned something that is not a Message", {
         taskId: this.key.taskId,
       });
-      if (this.#task) {
-        await this.publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
-      } else {
-        this.#answered = true;
+      if (this.#untouched) {
         const error = new A2AError(
           "INVALID_AGENT_RESPONSE",
           "The agent returned an invalid response",
         );
-        this.created.reject(error);
-        this.paused.reject(error);
+        this.#settle("paused", { error });
       }
+      if (this.#task) await this.publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
       return;
     }
     const message: Message = {
       ...parsed.data,
       contextId: parsed.data.contextId ?? this.context.contextId,
     };
-    this.#answered = true;
     if (this.#createdFirst && this.#task?.status.state === "TASK_STATE_SUBMITTED") {
       // The server made the task only so the client need not wait; the agent answered
       // without using it, so its answer completes it (and nobody is left waiting on it).
@@ -283,29 +368,27 @@ export class Execution {
         event.status.message = message;
         return { payload: { statusUpdate: event }, next: withStatus(task, event) };
       });
-    } else if (this.#task) {
+      return;
+    }
+    if (this.#task) {
       // Answering inside a task: the message joins the history and is the send's result.
       message.taskId ??= this.key.taskId;
       await this.#publish((task) => ({ payload: { message }, next: withMessage(task, message) }));
-    } else {
-      this.#deps.hub.publish(this.keyString, { payload: { message }, task: undefined });
     }
-    this.created.resolve({ message });
-    this.paused.resolve({ message });
+    this.#settle("paused", { outcome: { message } });
   }
 
   async #afterAgentError(error: unknown): Promise<void> {
-    const canceled =
-      this.#abort?.signal.aborted && this.#task && isTerminal(this.#task.status.state);
-    if (canceled) return; // an agent that throws on abort after a cancel did nothing wrong
-    if (error instanceof A2AError && !this.#task) {
-      // The agent refused the request before creating a task: the caller gets that error.
-      this.#answered = true;
-      this.created.reject(error);
-      this.paused.reject(error);
-      return;
+    // An agent that throws once told to stop did nothing wrong: its task already ended.
+    if (this.#stopped && this.#task && isTerminal(this.#task.status.state)) return;
+    if (error instanceof A2AError && this.#untouched) {
+      // The agent refused the request before doing anything: the caller gets that error
+      // (a stream, after its task), and a task the server created for it fails with it.
+      this.#settle("paused", { error });
+      if (!this.#task) return;
+    } else {
+      this.#deps.logger.error("agent threw", { taskId: this.key.taskId, error: describe(error) });
     }
-    this.#deps.logger.error("agent threw", { taskId: this.key.taskId, error: describe(error) });
     const text = error instanceof A2AError ? error.message : AGENT_ERROR_TEXT;
     try {
       await this.publishStatus("TASK_STATE_FAILED", text);
@@ -324,7 +407,9 @@ export class Execution {
       // No task and no answer, or a task left neither finished nor waiting for the client
       // (even when a message answered the send): nobody would ever move it on.
       const abandoned =
-        state === undefined ? !this.#answered : !(isTerminal(state) || isInterrupted(state));
+        state === undefined
+          ? this.#settlement === undefined
+          : !(isTerminal(state) || isInterrupted(state));
       if (abandoned) {
         await this.publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
         if (state === undefined) {
@@ -341,8 +426,7 @@ export class Execution {
       // A refusal the client can act on (the store is full) reaches it as such.
       const failure =
         error instanceof A2AError ? error : new A2AError("INTERNAL", "Internal error");
-      this.created.reject(failure);
-      this.paused.reject(failure);
+      this.#settle("paused", { error: failure });
     } finally {
       this.#release();
     }
@@ -380,29 +464,67 @@ export class Execution {
   }
 
   /**
-   * Appends one event to the task's log: apply, save, publish, in order with every other
-   * event of this run. Resolves `false` when the task was already terminal (event dropped).
+   * Appends one event to the task's log, in order with every other event of this run.
+   * Resolves `false` when the task is terminal (the event is dropped); when another writer
+   * appended first, the event is made again from the task as it now is.
    */
   #publish(make: (task: Task) => { payload: StreamResponse; next: Task }): Promise<boolean> {
     return this.#enqueue(async () => {
-      if (!this.#task) await this.#createTask();
-      const current = this.#task!;
-      if (isTerminal(current.status.state)) {
-        this.#deps.logger.debug("event after a terminal state ignored", {
-          taskId: this.key.taskId,
-        });
-        return false;
+      if (!this.#task) await this.#create();
+      for (let attempt = 1; ; attempt++) {
+        const current = this.#task!;
+        if (isTerminal(current.status.state)) {
+          this.#deps.logger.debug("event after a terminal state ignored", {
+            taskId: this.key.taskId,
+          });
+          return false;
+        }
+        const { payload, next } = make(current);
+        if (await this.#append(payload, next)) {
+          if ("statusUpdate" in payload) {
+            const { state } = next.status;
+            if (isTerminal(state) || isInterrupted(state)) {
+              this.#settle("paused", { outcome: { task: next, version: this.#version } });
+            }
+          } else if ("message" in payload && payload.message.role === "ROLE_USER") {
+            this.#settle("created", { outcome: { task: next, version: this.#version } });
+          }
+          return true;
+        }
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw errors.internal();
       }
-      const { payload, next } = make(current);
-      await saveTask(this.#deps.store, this.key, next);
-      this.#task = next;
-      this.#deps.hub.publish(this.keyString, { payload, task: next });
-      if ("statusUpdate" in payload) {
-        const { state } = next.status;
-        if (isTerminal(state) || isInterrupted(state)) this.paused.resolve({ task: next });
-      }
-      return true;
     });
+  }
+
+  /**
+   * Appends with compare-and-swap at the run's version. On a lost race the run adopts the
+   * task as it now is, and stops the agent if it has ended; resolves whether it appended.
+   */
+  async #append(payload: StreamResponse, next: Task): Promise<boolean> {
+    this.#writing = this.#version + 1;
+    let result: Awaited<ReturnType<TaskStore["append"]>>;
+    try {
+      result = await appendEvent(this.#deps.store, this.key, this.#version, payload, next);
+    } finally {
+      this.#writing = 0;
+    }
+    if (result.ok) {
+      this.#task = next;
+      this.#version = result.version;
+      return true;
+    }
+    if (!result.current) throw errors.taskNotFound(this.key.taskId);
+    this.#task = result.current.task;
+    this.#version = result.current.version;
+    const { state } = this.#task.status;
+    if (isTerminal(state)) {
+      this.#deps.logger.debug("the task ended elsewhere; the agent's event is dropped", {
+        taskId: this.key.taskId,
+        state,
+      });
+      this.#stopAgent(new DOMException(`The task is ${state}`, "AbortError"));
+    }
+    return false;
   }
 
   /** Runs `step` after every step before it; a failed step does not stop the next. */
@@ -413,7 +535,7 @@ export class Execution {
   }
 
   /** The first event of a new task creates it as SUBMITTED, with the user's message. */
-  async #createTask(): Promise<void> {
+  async #create(): Promise<void> {
     const task: Task = {
       id: this.key.taskId,
       contextId: this.context.contextId,
@@ -423,9 +545,12 @@ export class Execution {
       },
       history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
     };
-    await saveTask(this.#deps.store, this.key, task);
-    this.#task = task;
-    this.#deps.hub.publish(this.keyString, { payload: { task }, task });
-    this.created.resolve({ task });
+    // A new task's id is fresh: losing at version 0 would mean the id was taken.
+    if (!(await this.#append({ task }, task))) throw errors.internal();
+    this.#settle("created", { outcome: { task, version: this.#version } });
   }
+}
+
+function outcomeOf(settlement: Settlement | undefined): ExecutionOutcome | undefined {
+  return settlement && "outcome" in settlement ? settlement.outcome : undefined;
 }

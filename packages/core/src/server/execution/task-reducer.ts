@@ -5,6 +5,7 @@ import type {
   TaskArtifactUpdateEvent,
   TaskStatusUpdateEvent,
 } from "../../wire/v1/index.js";
+import type { StreamResponse } from "../../wire/v1/responses.js";
 
 /**
  * Pure state transitions of a task. Each returns a new task and shares unchanged parts with
@@ -42,6 +43,14 @@ export function withArtifact(task: Task, event: TaskArtifactUpdateEvent): Task {
 
 export function withMessage(task: Task, message: Message): Task {
   return { ...task, history: [...(task.history ?? []), message] };
+}
+
+/** The task after one more event of its log: the fold step of "tasks are logs". */
+export function applyEvent(task: Task, event: StreamResponse): Task {
+  if ("task" in event) return event.task;
+  if ("statusUpdate" in event) return withStatus(task, event.statusUpdate);
+  if ("artifactUpdate" in event) return withArtifact(task, event.artifactUpdate);
+  return withMessage(task, event.message);
 }
 
 /** The task as a response shows it: at most `historyLength` recent messages (0 omits them). */

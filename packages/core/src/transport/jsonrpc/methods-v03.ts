@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EventStream } from "../../server/a2a-server.js";
-import { endsAtPause } from "../../server/stream-ends.js";
+import { untilPause } from "../../server/stream-ends.js";
 import * as convert from "../../wire/convert/index.js";
 import type * as v1 from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
@@ -35,8 +35,8 @@ export function servedBy<S extends z.ZodType>(
     run: async (server, p, call) =>
       mapStream(
         await target.run(server, toV1(p), call),
-        (event) => out(event as never, p),
-        isLast,
+        (item) => ({ id: item.id, event: out(item.event as never, p) }),
+        isLast && ((item) => isLast(item.event)),
       ) as EventStream,
   };
 }
@@ -89,7 +89,7 @@ export const METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<string, J
       v03.TaskIdParams,
       convert.subscribeToTaskRequestFromV03,
       (event: StreamResponse) => convert.streamResponseToV03(event),
-      endsAtPause,
+      (event) => untilPause.isLast(event),
     ),
   ],
   [

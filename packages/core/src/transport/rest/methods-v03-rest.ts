@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { canonicalCard } from "../../card/canonical-card.js";
-import { endsAtPause } from "../../server/stream-ends.js";
+import { untilPause } from "../../server/stream-ends.js";
 import { isRecord } from "../../util/is-record.js";
 import * as convert from "../../wire/convert/index.js";
 import { protoRequest } from "../../wire/proto-names.js";
@@ -143,7 +143,7 @@ export const REST_METHODS_V03: ReadonlyMap<string, JsonRpcMethod> = new Map<stri
       convert.subscribeToTaskRequestFromV03,
       (event: v1.StreamResponse) => proto.streamResultToProto(convert.streamResponseToV03(event)),
       // As on JSON-RPC: a 0.3 subscription ends where the task pauses (0.3 spec §7.2).
-      endsAtPause,
+      (event) => untilPause.isLast(event),
     ),
   ],
   [
