@@ -63,6 +63,32 @@ describe("HEAD on HTTP+JSON GET routes", () => {
   });
 });
 
+describe("a wrong HTTP method", () => {
+  it("gets the same kind of answer on every endpoint: 405, Allow, INVALID_REQUEST", async () => {
+    const { a2a } = agent();
+    const cases = [
+      { path: "", method: "GET", version: "1.0", allow: "POST", jsonrpc: true },
+      { path: "/.well-known/agent-card.json", method: "POST", version: "1.0", allow: "GET, HEAD" },
+      { path: "/message:send", method: "GET", version: "1.0", allow: "POST" },
+      { path: "/acme/tasks", method: "DELETE", version: "1.0", allow: "GET, HEAD" },
+      { path: "/v1/message:send", method: "GET", version: "0.3", allow: "POST", legacy: true },
+    ];
+    for (const { path, method, version, allow, jsonrpc, legacy } of cases) {
+      const response = await a2a.fetch(
+        new Request(`${BASE}${path}`, { method, headers: { "a2a-version": version } }),
+      );
+      expect(response.status, path).toBe(405);
+      expect(response.headers.get("allow"), path).toBe(allow);
+      const body = await response.json();
+      // Each endpoint in its own error format, all with the same error.
+      const details = jsonrpc ? body.error.data : legacy ? body.data : body.error.details;
+      if (jsonrpc || legacy) expect(body.error?.code ?? body.code, path).toBe(-32600);
+      expect(details[0].reason, path).toBe("INVALID_REQUEST");
+      expect(body.error?.message ?? body.message, path).toContain(`Method ${method}`);
+    }
+  });
+});
+
 describe("JSON-RPC responses", () => {
   it("always carry result, null for an operation without a value", () => {
     expect(JSON.parse(resultBody(1, undefined))).toEqual({ jsonrpc: "2.0", id: 1, result: null });

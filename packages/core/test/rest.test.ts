@@ -802,7 +802,7 @@ describe.each(SCOPES)("HTTP+JSON routes $name", (scope) => {
       const before = await snapshot(env.a2a, [tenant, otherTenant]);
       const response = await call(env.a2a, method, `${prefix}${withTask(path, task.id)}`);
       expect(response.headers.get("allow")).toBe(allow);
-      const body = await expectStatusError(response, 405, "UNIMPLEMENTED", "UNSUPPORTED_OPERATION");
+      const body = await expectStatusError(response, 405, "UNIMPLEMENTED", "INVALID_REQUEST");
       expect(body.error.details).toHaveLength(1);
       expect(env.tenants).toEqual([tenant]);
       expect(await snapshot(env.a2a, [tenant, otherTenant])).toEqual(before);

@@ -1199,7 +1199,7 @@ describe("0.3 HTTP+JSON routes under /v1", () => {
     const env = setup();
     const response = await call(env.a2a, "GET", "/v1/message:send");
     expect(response.headers.get("allow")).toBe("POST");
-    await expectStatusError(response, 405, "UNIMPLEMENTED", "UNSUPPORTED_OPERATION");
+    await expectStatusError(response, 405, "UNIMPLEMENTED", "INVALID_REQUEST");
   });
 
   it("answers with application/json, the 0.3 HTTP+JSON content type (0.3 §3.2.3)", async () => {
@@ -2251,6 +2251,6 @@ describe("wrong content type on 0.3 methods and routes", () => {
     const response = await call(env.a2a, "DELETE", "/v1/message:send");
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.get("allow")).toBe("POST");
-    await expectStatusError(response, 405, "UNIMPLEMENTED", "UNSUPPORTED_OPERATION");
+    await expectStatusError(response, 405, "UNIMPLEMENTED", "INVALID_REQUEST");
   });
 });

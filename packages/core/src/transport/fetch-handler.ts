@@ -4,11 +4,12 @@ import { A2AError } from "../errors/a2a-error.js";
 import { type HttpInput, type HttpReply, originUrl, type RequestOrigin } from "../http/exchange.js";
 import { type BindingDeps, toA2AError } from "./binding-support.js";
 import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
+import { methodNotAllowed } from "./http-errors.js";
 import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
+import { isRestPath } from "./operations/routes.js";
 import { checkedOrigin, type OriginPolicy } from "./request-origin.js";
 import { decodeSegments, handleRest } from "./rest/handle-rest.js";
-import { isRestPath } from "./rest/routes.js";
 import { statusReply } from "./rest/status-error.js";
 import { negotiateCardShape, requestedVersion } from "./version.js";
 
@@ -47,13 +48,11 @@ function notFound(path: string): HttpReply {
  * 405 with `Allow`: a JSON-RPC error body at the JSON-RPC endpoint, whose clients read
  * one; a `google.rpc.Status` body elsewhere (the card is plain HTTP).
  */
-function methodNotAllowed(allow: string, endpoint: "jsonrpc" | "card"): HttpReply {
-  const error = new A2AError("INVALID_REQUEST", `Method not allowed; use ${allow}`, {
-    transportStatus: 405,
-  });
+function refuseMethod(method: string, allow: string[], endpoint: "jsonrpc" | "card"): HttpReply {
+  const error = methodNotAllowed(method, allow);
   const reply =
     endpoint === "jsonrpc" ? errorReply(null, error) : statusReply(error, "application/json");
-  reply.headers.allow = allow;
+  reply.headers.allow = allow.join(", ");
   return reply;
 }
 
@@ -124,7 +123,9 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
       }
       const agentUrl = config.publicUrl ?? `${originUrl(origin)}${base || "/"}`;
       if (endpoint.kind === "card") {
-        if (method !== "GET" && method !== "HEAD") return methodNotAllowed("GET, HEAD", "card");
+        if (method !== "GET" && method !== "HEAD") {
+          return refuseMethod(method, ["GET", "HEAD"], "card");
+        }
         // The card's shape follows the requested version (see negotiateCardShape).
         const requested = requestedVersion(input);
         const shape = negotiateCardShape(requested, config.versions);
@@ -148,7 +149,7 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
         });
       }
       if (endpoint.kind === "jsonrpc") {
-        if (method !== "POST") return methodNotAllowed("POST", "jsonrpc");
+        if (method !== "POST") return refuseMethod(method, ["POST"], "jsonrpc");
         return await handleJsonRpc(config, input, agentUrl);
       }
       return (await handleRest(config, input, endpoint.rel, agentUrl)) ?? notFound(path);

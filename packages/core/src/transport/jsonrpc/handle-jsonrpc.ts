@@ -2,13 +2,13 @@ import { A2AError } from "../../errors/a2a-error.js";
 import type { HttpInput, HttpReply } from "../../http/exchange.js";
 import {
   type BindingDeps,
-  buildCallContext,
   openEventStream,
   readJsonBody,
   sseReply,
   toA2AError,
 } from "../binding-support.js";
-import { parseParams } from "../validation.js";
+import { invoke } from "../operations/invoke.js";
+import { JSONRPC_METHODS } from "../operations/routes.js";
 import { negotiateJsonRpcVersion, requestedVersion } from "../version.js";
 import {
   errorBody,
@@ -19,10 +19,6 @@ import {
   resultBody,
   resultReply,
 } from "./envelope.js";
-import { METHODS_V1 } from "./methods-v1.js";
-import { METHODS_V03 } from "./methods-v03.js";
-
-const METHODS = { "1.0": METHODS_V1, "0.3": METHODS_V03 } as const;
 
 /** The JSON-RPC binding on one POST endpoint (spec §9). */
 export async function handleJsonRpc(
@@ -39,26 +35,21 @@ export async function handleJsonRpc(
     const rpc = parseEnvelope(body);
     const version = negotiateJsonRpcVersion(
       requestedVersion(input),
-      METHODS_V03.has(rpc.method),
+      JSONRPC_METHODS["0.3"].has(rpc.method),
       deps.versions,
     );
-    const method = METHODS[version].get(rpc.method);
+    const method = JSONRPC_METHODS[version].get(rpc.method);
     if (!method) {
       throw new A2AError("METHOD_NOT_FOUND", `Method not found in A2A ${version}: ${rpc.method}`, {
         metadata: { method: rpc.method, version },
       });
     }
     try {
-      const params = parseParams(method.params, rpc.params);
-      const tenant = (params as { tenant?: string }).tenant ?? "";
-      const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
-      if (method.kind === "unary") {
-        return resultReply(rpc.id, await method.run(deps.server, params, call));
-      }
-      const events = await method.run(deps.server, params, call);
+      const invoked = await invoke(deps, input, method, rpc.params, { version, agentUrl, auth });
+      if (invoked.kind === "unary") return resultReply(rpc.id, invoked.result);
       return await openEventStream(
         deps,
-        events,
+        invoked.events,
         (event) => resultBody(rpc.id, event),
         (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
       );

@@ -1,18 +1,11 @@
-import { A2AError, errors } from "../../errors/a2a-error.js";
+import { A2AError } from "../../errors/a2a-error.js";
 import { type HttpInput, type HttpReply, isEventStream } from "../../http/exchange.js";
 import { resultJson } from "../../wire/task-json.js";
-import {
-  type BindingDeps,
-  buildCallContext,
-  openEventStream,
-  readJsonBody,
-  toA2AError,
-} from "../binding-support.js";
-import { METHODS_V1 } from "../jsonrpc/methods-v1.js";
-import { parseParams } from "../validation.js";
+import { type BindingDeps, openEventStream, readJsonBody, toA2AError } from "../binding-support.js";
+import { methodNotAllowed } from "../http-errors.js";
+import { invoke } from "../operations/invoke.js";
+import { matchRoute, type RouteMatch, type RouteResult } from "../operations/routes.js";
 import { negotiateRestVersion, requestedVersion } from "../version.js";
-import { REST_METHODS_V03 } from "./methods-v03-rest.js";
-import { matchRoute, type RouteMatch, type RouteResult } from "./routes.js";
 import {
   A2A_JSON,
   legacyErrorBody,
@@ -21,12 +14,6 @@ import {
   statusBody,
   statusReply,
 } from "./status-error.js";
-
-/** The extended card's method, as the 1.0 and the 0.3 routes name it. */
-const EXTENDED_CARD_METHODS = new Set([
-  "GetExtendedAgentCard",
-  "agent/getAuthenticatedExtendedCard",
-]);
 
 /** Query parameters that are booleans in the proto (spec §11.5: lowercase strings). */
 const BOOLEAN_QUERY = new Set(["includeArtifacts", "include_artifacts"]);
@@ -123,36 +110,26 @@ async function answerRest(
     }
     if (routed.kind === "no-route") return undefined;
     if (routed.kind === "method-not-allowed") {
-      const reply = errorReply(
-        new A2AError(
-          "UNSUPPORTED_OPERATION",
-          `Method ${input.method} is not allowed here; use ${routed.allow.join(", ")}`,
-          { transportStatus: 405 },
-        ),
-      );
+      const reply = errorReply(methodNotAllowed(input.method, routed.allow));
       reply.headers.allow = routed.allow.join(", ");
       return reply;
     }
     const { match } = routed;
     // Credentials before the body: an unauthenticated one is never read.
     const auth = await deps.security.authenticate(input);
-    const method = (version === "0.3" ? REST_METHODS_V03 : METHODS_V1).get(match.method);
-    if (!method) throw errors.internal();
-    const params = parseParams(method.params, await rawParams(match, input, deps));
-    const tenant = (params as { tenant?: string }).tenant ?? "";
-    const call = buildCallContext(input, deps, { version, tenant, agentUrl, auth });
-    if (method.kind === "unary") {
-      const reply = json(await method.run(deps.server, params, call), contentType);
+    const raw = await rawParams(match, input, deps);
+    const invoked = await invoke(deps, input, match.method, raw, { version, agentUrl, auth });
+    if (invoked.kind === "unary") {
+      const reply = json(invoked.result, contentType);
       // The extended card is the caller's own (spec §13.3): no cache keeps it for anyone else.
-      if (EXTENDED_CARD_METHODS.has(match.method)) {
+      if (match.operation.name === "GetExtendedAgentCard") {
         reply.headers["cache-control"] = "private, no-store";
       }
       return reply;
     }
-    const events = await method.run(deps.server, params, call);
     return await openEventStream(
       deps,
-      events,
+      invoked.events,
       (event) => resultJson(event),
       (error) => errorBody(toA2AError(error, deps.logger)),
       // REST clients tell an error frame from an event by its type, not by its data.
