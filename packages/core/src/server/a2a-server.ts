@@ -234,14 +234,19 @@ export class A2AServer {
   }
 
   /**
-   * Streams a task's events until it finishes: its snapshot first, then every later event.
-   * With `Last-Event-ID`, the events after that one instead, then the later ones.
+   * Streams a task's events until it finishes (or where `end` says): its snapshot first,
+   * then every later event. With `Last-Event-ID`, the events after that one instead, then
+   * the later ones.
    */
-  async subscribeToTask(params: SubscribeToTaskRequest, call: CallContext): Promise<EventStream> {
+  async subscribeToTask(
+    params: SubscribeToTaskRequest,
+    call: CallContext,
+    end: StreamEnd = untilTerminal,
+  ): Promise<EventStream> {
     this.#assertStreaming();
     const key = this.#key(call, params.id);
-    if (call.lastEventId !== undefined) return this.#resume(key, call.lastEventId, untilTerminal);
-    const feed = this.#feed(key, untilTerminal);
+    if (call.lastEventId !== undefined) return this.#resume(key, call.lastEventId, end);
+    const feed = this.#feed(key, end);
     try {
       const stored = await this.#config.store.get(key);
       if (!stored) throw errors.taskNotFound(params.id);

@@ -158,7 +158,10 @@ export async function openEventStream<T>(
   } finally {
     clearTimeout(timer);
   }
-  if (first !== WAITED && first.done) throw errors.internal();
+  // A stream over before it began (a resumed one with nothing left): open and close it.
+  if (first !== WAITED && first.done) {
+    return { status: 200, headers: { ...SSE_HEADERS }, body: ": stream open\n\n" };
+  }
   const body = eventFrames({
     first: first === WAITED ? { pending: read } : { event: first.value },
     rest: events,

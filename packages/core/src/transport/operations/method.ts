@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { A2AServer, EventStream } from "../../server/a2a-server.js";
 import type { CallContext } from "../../server/call-context.js";
-import type { StreamResponse } from "../../wire/v1/responses.js";
 import { mapStream } from "../map-stream.js";
 
 interface UnaryMethod<S extends z.ZodType> {
@@ -36,15 +35,13 @@ export const stream = <S extends z.ZodType>(
 /**
  * A 0.3 form of a 1.0 method: params are read with `params` and converted to 1.0 on the way
  * in, and `out` shapes each result (or each event of a stream) on the way out, knowing the
- * params. A stream ends after an event for which `isLast` holds, if given. The core never
- * sees a 0.3 shape.
+ * params. The core never sees a 0.3 shape.
  */
 export function servedBy<S extends z.ZodType>(
   target: Method,
   params: S,
   toV1: (params: z.output<S>) => unknown,
   out: (result: never, params: z.output<S>) => unknown,
-  isLast?: (event: StreamResponse) => boolean,
 ): Method {
   if (target.kind === "unary") {
     return {
@@ -57,10 +54,9 @@ export function servedBy<S extends z.ZodType>(
     kind: "stream",
     params,
     run: async (server, p, call) =>
-      mapStream(
-        await target.run(server, toV1(p), call),
-        (item) => ({ id: item.id, event: out(item.event as never, p) }),
-        isLast && ((item) => isLast(item.event)),
-      ) as EventStream,
+      mapStream(await target.run(server, toV1(p), call), (item) => ({
+        id: item.id,
+        event: out(item.event as never, p),
+      })) as EventStream,
   };
 }

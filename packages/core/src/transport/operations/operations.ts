@@ -60,8 +60,6 @@ const route = (verb: HttpVerb, path: string, body: HttpRoute["body"] = "none"): 
 
 /** 0.3 streams carry each event as a 0.3 stream result. */
 const eventToV03 = (event: StreamResponse) => convert.streamResponseToV03(event);
-/** 0.3 marks `final` at interrupted states too and closes there (0.3 spec §7.2). */
-const endsAtPause = (event: StreamResponse) => untilPause.isLast(event);
 /** A 0.3 HTTP+JSON send answers in the dialect it was sent in. */
 const inDialect = <T>(json: T, p: Dialected<unknown>, toProto: (value: T) => unknown) =>
   p.dialect === "json" ? json : toProto(json);
@@ -75,6 +73,10 @@ const listTasks = unary(protoRequest(v1.ListTasksRequest), (s, p, c) => s.listTa
 const cancelTask = unary(protoRequest(v1.CancelTaskRequest), (s, p, c) => s.cancelTask(p, c));
 const subscribeToTask = stream(protoRequest(v1.SubscribeToTaskRequest), (s, p, c) =>
   s.subscribeToTask(p, c),
+);
+/** 0.3 marks `final` at interrupted states too and closes there (0.3 spec §7.2). */
+const subscribeUntilPause = stream(protoRequest(v1.SubscribeToTaskRequest), (s, p, c) =>
+  s.subscribeToTask(p, c, untilPause),
 );
 const createPushConfig = unary(
   protoRequest(v1.CreateTaskPushNotificationConfigRequest),
@@ -209,18 +211,16 @@ export const OPERATIONS: readonly Operation[] = [
       name: "tasks/resubscribe",
       // A 0.3 subscription ends where the task pauses, as a send stream does.
       jsonrpc: servedBy(
-        subscribeToTask,
+        subscribeUntilPause,
         v03.TaskIdParams,
         convert.subscribeToTaskRequestFromV03,
         eventToV03,
-        endsAtPause,
       ),
       rest: servedBy(
-        subscribeToTask,
+        subscribeUntilPause,
         v03.TaskIdParams,
         convert.subscribeToTaskRequestFromV03,
         (event: StreamResponse) => proto.streamResultToProto(eventToV03(event)),
-        endsAtPause,
       ),
       http: [
         route("GET", "tasks/{id}:subscribe", "optional"),
