@@ -151,7 +151,11 @@ export class A2AServer {
     }
     feed.begin([{ seq: created.version, event: { task: created.task } }], created.version);
     execution.until("paused").catch((error: unknown) => feed.fail(error));
-    void execution.until("done").then(() => feed.end());
+    // A run that ends without a pause still ends its stream, once the stream has every event
+    // the run wrote (a store's watchers may hear of them later).
+    void execution.until("done").then((outcome) => {
+      feed.endAfter(outcome && "task" in outcome ? outcome.version : 0);
+    });
     return feed;
   }
 

@@ -27,6 +27,8 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
   #early: TaskLogEvent[] | undefined = [];
   /** The sequence number of the last event passed on. */
   #cursor = 0;
+  /** The stream ends once the cursor reaches this. */
+  #endAfter = Number.POSITIVE_INFINITY;
 
   constructor(
     store: TaskStore,
@@ -63,11 +65,18 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
       }
     }
     for (const event of early) this.#offer(event);
+    if (this.#cursor >= this.#endAfter) this.#queue.end();
   }
 
   /** Ends the stream after what it holds. */
   end(): void {
     this.#queue.end();
+  }
+
+  /** Ends the stream once it has passed on the event `seq` (at once if it has). */
+  endAfter(seq: number): void {
+    if (this.#early === undefined && this.#cursor >= seq) this.#queue.end();
+    else this.#endAfter = seq;
   }
 
   /** Ends the stream with an error, after what it holds. */
@@ -95,6 +104,6 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
     if (event.seq <= this.#cursor) return;
     this.#cursor = event.seq;
     this.#queue.push(this.#item(event), sizeOf);
-    if (this.#end.isLast(event.event)) this.#queue.end();
+    if (this.#end.isLast(event.event) || event.seq >= this.#endAfter) this.#queue.end();
   }
 }

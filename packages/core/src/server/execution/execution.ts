@@ -509,8 +509,11 @@ export class Execution {
       this.#writing = 0;
     }
     if (result.ok) {
-      this.#task = next;
-      this.#version = result.version;
+      // Unless the run already learned of later events while this append was under way.
+      if (result.version > this.#version) {
+        this.#task = next;
+        this.#version = result.version;
+      }
       return true;
     }
     if (!result.current) throw errors.taskNotFound(this.key.taskId);
