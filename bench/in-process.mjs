@@ -1,16 +1,19 @@
-// One in-process measurement of `a2a.handle` (no sockets, no HTTP parsing): time, bytes
+// One in-process measurement of the agent's `handle` (what `a2a.fetch` wraps) (no sockets, no HTTP parsing): time, bytes
 // allocated and promises created per request, for one scenario. Run by run.mjs in its own
 // process, pinned to one CPU, with `--expose-gc` and a young generation large enough that no
 // garbage collection runs while allocation is measured.
 // Usage: node --expose-gc --min-semi-space-size=128 --max-semi-space-size=128 in-process.mjs <scenario>
 import { createHook } from "node:async_hooks";
 import { silentLogger } from "@a2a-mount/core";
+import { internalsOf } from "@a2a-mount/core/internal";
 import { createDemoAgent } from "@a2a-mount/demo-agent";
 import { SCENARIOS } from "./lib/scenarios.mjs";
 
 const scenario = SCENARIOS.find((s) => s.id === process.argv[2]);
 if (!scenario) throw new Error(`unknown scenario ${process.argv[2]}`);
 const a2a = createDemoAgent({ basePath: "/a2a", logger: silentLogger });
+// The agent's one entry point, which `a2a.fetch` and the Node bridge wrap.
+const { handle } = internalsOf(a2a);
 
 const HEADERS = { "content-type": "application/json", "a2a-version": "1.0" };
 const origin = { protocol: "http", host: "127.0.0.1" };
@@ -30,14 +33,14 @@ function input(body) {
 
 /** One request, its reply read to the end (a stream frame by frame). */
 async function once(body) {
-  const reply = await a2a.handle(input(body));
+  const reply = await handle(input(body));
   if (typeof reply.body === "object" && reply.body !== null) {
     while ((await reply.body.next()) !== undefined) {}
   }
 }
 
 async function taskId() {
-  const reply = await a2a.handle(input(SCENARIOS.find((s) => s.id === "task").body()));
+  const reply = await handle(input(SCENARIOS.find((s) => s.id === "task").body()));
   return JSON.parse(reply.body).result.task.id;
 }
 

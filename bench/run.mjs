@@ -138,7 +138,7 @@ for (const server of picked(MEMORY_SCENARIO.id) ? servers : []) {
   }
 }
 
-// In process: `a2a.handle` alone, each scenario in its own process pinned to CPU 1.
+// In process: the agent's `handle` alone, each scenario in its own process pinned to CPU 1.
 const inProcess = [];
 for (const scenario of picked("in-process") ? SCENARIOS : []) {
   const output = execFileSync(

@@ -87,9 +87,9 @@ export function writeResults({ seconds, runs, memoryRequests, load, memory, inPr
     );
   }
   if (inProcess.length > 0) {
-    lines.push("", "## In process: `a2a.handle` alone", "");
+    lines.push("", "## In process: the agent's `handle` alone", "");
     lines.push(
-      "The demo agent called through `a2a.handle` with no socket, the reply read to its end; one process per scenario on CPU 1. Time over 50 000 requests after 20 000 of warm-up; bytes are the heap's growth over 1 000 requests with no garbage collection in between; promises are all those created meanwhile, including the two of the measuring loop.",
+      "The demo agent called through its `handle` (what `a2a.fetch` and the Node bridge wrap) with no socket, the reply read to its end; one process per scenario on CPU 1. Time over 50 000 requests after 20 000 of warm-up; bytes are the heap's growth over 1 000 requests with no garbage collection in between; promises are all those created meanwhile, including the two of the measuring loop.",
       "",
     );
     lines.push("| scenario | µs/req | KB allocated/req | promises/req |");

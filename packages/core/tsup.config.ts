@@ -5,6 +5,8 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "node/index": "src/node/index.ts",
+    // What the adapters build on: not for apps.
+    "node/internal": "src/node/internal.ts",
     "wire/index": "src/wire/index.ts",
     "wire/v03/index": "src/wire/v03/index.ts",
   },

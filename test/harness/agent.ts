@@ -1,4 +1,28 @@
 import { type A2A, A2AError, createA2A, silentLogger } from "@a2a-mount/core";
+import { type AgentInternals, internalsOf } from "@a2a-mount/core/internal";
+
+/**
+ * Where an agent from `createA2A` keeps its adapter hooks. The core does not export the
+ * symbol (apps have no use for it), but it is a registered one: `Symbol.for` with the core's
+ * key is the very same symbol.
+ */
+const AGENT_INTERNALS = Symbol.for("@a2a-mount/core.agent-internals");
+
+/**
+ * `a2a` with some of its adapter hooks replaced: `handle` is what the Node bridge (and so
+ * Express and Koa) calls for every request, never `fetch`. `hooks` gets the real ones to
+ * wrap. Object spread copies the symbol-keyed hooks, so `{ ...a2a, fetch }` is already an
+ * agent the adapters mount; this is for wrapping what they call.
+ */
+export function withInternals(
+  a2a: A2A,
+  hooks: (real: AgentInternals) => Partial<AgentInternals>,
+): A2A {
+  const real = internalsOf(a2a);
+  // Built apart from the return: TypeScript cannot tell this symbol is the core's.
+  const wrapped = { ...a2a, [AGENT_INTERNALS]: { ...real, ...hooks(real) } };
+  return wrapped;
+}
 
 /** A promise with its resolver, for steering the agent from a test. */
 export function gate<T = void>() {

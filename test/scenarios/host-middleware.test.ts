@@ -1,9 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
-import type { FetchContext } from "@a2a-mount/core";
-import type { MountableAgent } from "@a2a-mount/express";
+import type { A2A, RequestExtras } from "@a2a-mount/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeTestAgent } from "../harness/agent.js";
+import { makeTestAgent, withInternals } from "../harness/agent.js";
 import {
   a2aHeaders,
   type Json,
@@ -86,32 +85,45 @@ function artifactText(task: Json): string {
   return task.artifacts[0].parts.map((p: { text: string }) => p.text).join("");
 }
 
-/** The agent, wrapped to record what the adapter hands the core along with each request. */
-function observed(a2a: MountableAgent) {
-  const contexts: (FetchContext | undefined)[] = [];
-  const agent: MountableAgent = {
-    fetch: (request, context) => {
-      contexts.push(context);
-      return a2a.fetch(request, context);
+/**
+ * The agent, wrapped to record what the adapter hands the core along with each request:
+ * the extras of `fetch` (Fetch targets) or the input of the internal `handle` (Node ones).
+ */
+function observed(a2a: A2A) {
+  const contexts: (Pick<RequestExtras, "parsedBody"> | undefined)[] = [];
+  const fetching: A2A = {
+    ...a2a,
+    fetch: (request, extras) => {
+      contexts.push(extras);
+      return a2a.fetch(request, extras);
     },
-    handles: a2a.handles,
-    maxBodyBytes: a2a.maxBodyBytes,
   };
+  const agent = withInternals(fetching, ({ handle }) => ({
+    handle: (input) => {
+      contexts.push(input);
+      return handle(input);
+    },
+  }));
   return { agent, contexts };
 }
 
-/** The agent, wrapped to add two cookies to every response. */
-function withCookies(a2a: MountableAgent): MountableAgent {
+/**
+ * Targets whose host sends the `Response` of `a2a.fetch` as it is. Elsewhere the Node bridge
+ * writes the agent's own reply (`fetch` is never called), and an agent sets no cookies.
+ */
+const viaFetch = new Set<Target>([fetchTarget, nextTarget]);
+
+/** The agent, wrapped to add two cookies to every response of `fetch`. */
+function withCookies(a2a: A2A): A2A {
   return {
-    fetch: async (request, context) => {
-      const response = await a2a.fetch(request, context);
+    ...a2a,
+    fetch: async (request, extras) => {
+      const response = await a2a.fetch(request, extras);
       const headers = new Headers(response.headers);
       headers.append("set-cookie", "a=1; Path=/");
       headers.append("set-cookie", "b=2; Path=/");
       return new Response(response.body, { status: response.status, headers });
     },
-    handles: a2a.handles,
-    maxBodyBytes: a2a.maxBodyBytes,
   };
 }
 
@@ -326,44 +338,43 @@ describe.each(targets)("$name: host middleware", (target) => {
   });
 
   describe("cookies", () => {
-    it("sends each cookie the agent sets as its own Set-Cookie header", async () => {
-      const { a2a } = makeTestAgent();
-      running = await target.start(withCookies(a2a));
-      const unary = await postRpc(running, "SendMessage", { message: userMessage("cookies") });
-      expect(unary.status).toBe(200);
-      expect(unary.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
-      expect((await unary.json()).result.task.status.state).toBe("TASK_STATE_COMPLETED");
-
-      const stream = await streamRpc(running, "SendStreamingMessage", {
-        message: userMessage("cookie stream"),
-      });
-      expect(stream.headers.get("content-type")).toBe("text/event-stream");
-      expect(stream.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
-      const events = await remainingEvents(stream);
-      expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
-    });
-
-    itWhere(target.supports.hostCookie)(
-      "keeps the cookie the host's middleware set beside the agent's",
+    itWhere(viaFetch.has(target))(
+      "sends each cookie the agent sets as its own Set-Cookie header",
       async () => {
         const { a2a } = makeTestAgent();
-        running = await target.start(withCookies(a2a), { hostCookie: true });
+        running = await target.start(withCookies(a2a));
         const unary = await postRpc(running, "SendMessage", { message: userMessage("cookies") });
         expect(unary.status).toBe(200);
-        const cookies = unary.headers.getSetCookie();
-        expect(cookies).toHaveLength(3);
-        expect(cookies.filter((c) => /^host=1;/i.test(c))).toHaveLength(1);
-        expect(cookies).toContain("a=1; Path=/");
-        expect(cookies).toContain("b=2; Path=/");
-        await unary.text();
+        expect(unary.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+        expect((await unary.json()).result.task.status.state).toBe("TASK_STATE_COMPLETED");
 
         const stream = await streamRpc(running, "SendStreamingMessage", {
           message: userMessage("cookie stream"),
         });
-        const streamed = stream.headers.getSetCookie();
-        expect(streamed).toHaveLength(3);
-        expect(streamed.filter((c) => /^host=1;/i.test(c))).toHaveLength(1);
-        await remainingEvents(stream);
+        expect(stream.headers.get("content-type")).toBe("text/event-stream");
+        expect(stream.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+        const events = await remainingEvents(stream);
+        expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
+      },
+    );
+
+    itWhere(target.supports.hostCookie)(
+      "keeps the cookie the host's middleware set, once, on unary and streamed answers",
+      async () => {
+        const { a2a } = makeTestAgent();
+        running = await target.start(a2a, { hostCookie: true });
+        const unary = await postRpc(running, "SendMessage", { message: userMessage("cookies") });
+        expect(unary.status).toBe(200);
+        expect(unary.headers.getSetCookie()).toEqual([expect.stringMatching(/^host=1;/i)]);
+        expect((await unary.json()).result.task.status.state).toBe("TASK_STATE_COMPLETED");
+
+        const stream = await streamRpc(running, "SendStreamingMessage", {
+          message: userMessage("cookie stream"),
+        });
+        expect(stream.headers.get("content-type")).toBe("text/event-stream");
+        expect(stream.headers.getSetCookie()).toEqual([expect.stringMatching(/^host=1;/i)]);
+        const events = await remainingEvents(stream);
+        expect(events.at(-1).result.statusUpdate.status.state).toBe("TASK_STATE_COMPLETED");
       },
     );
   });

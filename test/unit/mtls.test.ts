@@ -27,7 +27,8 @@ import {
   type SecurityInput,
   silentLogger,
 } from "@a2a-mount/core";
-import { handleNodeRequest, toNodeHandler } from "@a2a-mount/core/node";
+import { handleNodeRequest } from "@a2a-mount/core/internal";
+import { toNodeHandler } from "@a2a-mount/core/node";
 import { a2aExpress } from "@a2a-mount/express";
 import { a2aKoa } from "@a2a-mount/koa";
 import * as x509 from "@peculiar/x509";
@@ -195,18 +196,11 @@ const servers: { name: string; listener: (agent: A2A) => Listener }[] = [
     listener: (agent) => toNodeHandler(agent, { basePath: "/a2a" }),
   },
   {
-    // A plain Fetch handler (no `handle`): the bridge builds a Request and passes the
-    // certificate in the FetchContext.
-    name: "node:http bridge (handleNodeRequest, Fetch handler)",
+    // The adapters' own entry (`@a2a-mount/core/internal`), called by hand as a host
+    // framework would: the certificate still comes off the TLS socket.
+    name: "node:http bridge (handleNodeRequest)",
     listener: (agent) => (req, res) =>
-      void handleNodeRequest(
-        { fetch: (request, context) => agent.fetch(request, context) },
-        req,
-        res,
-        {
-          basePath: "/a2a",
-        },
-      ),
+      void handleNodeRequest(agent, req, res, { basePath: "/a2a" }),
   },
   {
     name: "Express 5",
@@ -502,7 +496,7 @@ describe("mTLS card and Fetch entry point", () => {
     );
   }
 
-  it("FetchContext.clientCertificate satisfies mtls without TLS", async () => {
+  it("RequestExtras.clientCertificate satisfies mtls without TLS", async () => {
     const agent = makeAgent([mtls]);
     const served = await sendFetch(agent.a2a, forwarded(true));
     expect(served.status).toBe(200);

@@ -9,21 +9,21 @@ import { type AddressInfo, connect, type Socket } from "node:net";
 import {
   type A2A,
   createA2A,
-  type FetchContext,
   InMemoryTaskStore,
   silentLogger,
   type TaskHelper,
   type TaskStore,
 } from "@a2a-mount/core";
-import { handleNodeRequest, toNodeHandler } from "@a2a-mount/core/node";
+import { handleNodeRequest } from "@a2a-mount/core/internal";
+import { toNodeHandler } from "@a2a-mount/core/node";
 import { afterEach, describe, expect, it } from "vitest";
-import { gate } from "../harness/agent.js";
+import { gate, withInternals } from "../harness/agent.js";
 import { a2aHeaders, type Json, rpcBody, until, userMessage } from "../harness/client.js";
 import { openRawStream } from "../harness/raw-stream.js";
 
 /**
  * The Node bridge's fast path: an agent from `createA2A` served straight from `req` and
- * `res` through `a2a.handle` (no Fetch objects). What the scenario suites cannot see from a
+ * `res` through its internal `handle` (no Fetch objects). What the scenario suites cannot see from a
  * client's side: back-pressure on large streams, keep-alive comments on the wire, how the
  * connection is left after a refused upload, and bodies host middleware already read.
  */
@@ -634,44 +634,27 @@ describe("fast path: the host's response headers", () => {
   });
 });
 
-describe("the bridge picks its path by what it mounts", () => {
-  it("serves a plain Fetch handler (no handle) through a Request", async () => {
-    const seen: { url: string; body: string; basePath: string | undefined }[] = [];
-    const origin = await listen(
-      toNodeHandler(
-        {
-          fetch: async (request: Request, context?: FetchContext) => {
-            seen.push({
-              url: request.url,
-              body: await request.text(),
-              basePath: context?.basePath,
-            });
-            return new Response("plain", { status: 201, headers: { "x-plain": "yes" } });
-          },
-        },
-        { basePath: "/mnt" },
-      ),
-    );
-    const response = await fetch(`${origin}/mnt/x?y=1`, { method: "POST", body: "hello" });
-    expect(response.status).toBe(201);
-    expect(response.headers.get("x-plain")).toBe("yes");
-    expect(await response.text()).toBe("plain");
-    expect(seen).toEqual([{ url: `${origin}/mnt/x?y=1`, body: "hello", basePath: "/mnt" }]);
-  });
-
+describe("the bridge serves an agent through its internal handle", () => {
   it("serves an agent through handle, never through fetch", async () => {
     const { a2a } = makeAgent();
     let fetched = 0;
-    const origin = await listen(
-      toNodeHandler({
-        fetch: (request, context) => {
+    let handled = 0;
+    const counting = withInternals(
+      {
+        ...a2a,
+        fetch: (request, extras) => {
           fetched++;
-          return a2a.fetch(request, context);
+          return a2a.fetch(request, extras);
         },
-        handle: (input) => a2a.handle(input),
-        maxBodyBytes: a2a.maxBodyBytes,
+      },
+      ({ handle }) => ({
+        handle: (input) => {
+          handled++;
+          return handle(input);
+        },
       }),
     );
+    const origin = await listen(toNodeHandler(counting));
     const response = await fetch(`${origin}/a2a`, {
       method: "POST",
       headers: a2aHeaders(),
@@ -679,5 +662,6 @@ describe("the bridge picks its path by what it mounts", () => {
     });
     expect((await response.json()).result.task.status.state).toBe("TASK_STATE_COMPLETED");
     expect(fetched).toBe(0);
+    expect(handled).toBe(1);
   });
 });

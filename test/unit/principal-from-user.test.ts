@@ -1,4 +1,4 @@
-import { principalFromUser } from "@a2a-mount/core/node";
+import { principalFromUser } from "@a2a-mount/core/internal";
 import { describe, expect, it } from "vitest";
 
 describe("principalFromUser", () => {

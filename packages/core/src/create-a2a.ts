@@ -4,7 +4,6 @@ import { AgentCardInput, SecurityInputSchema } from "./card/card-input.js";
 import { type CardModifier, CardService } from "./card/card-service.js";
 import { type CardSigningOptions, cardSigner } from "./card/card-signing.js";
 import { A2AError } from "./errors/a2a-error.js";
-import type { HttpInput, HttpReply } from "./http/exchange.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
@@ -20,7 +19,8 @@ import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
 import { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
-import { type Binding, createFetchHandler, type FetchContext } from "./transport/fetch-handler.js";
+import { type A2A, AGENT_INTERNALS } from "./transport/agent.js";
+import { type Binding, createFetchHandler } from "./transport/fetch-handler.js";
 import { SUPPORTED_VERSIONS } from "./transport/version.js";
 import type { ProtocolVersion } from "./types/protocol-version.js";
 import type { Message } from "./wire/v1/index.js";
@@ -128,28 +128,6 @@ export interface A2AOptions {
   extendedCardModifier?: CardModifier;
   /** Signs the cards served (JWS over their RFC 8785 form, spec §8.4). */
   cardSigning?: CardSigningOptions;
-}
-
-/** A mounted-anywhere A2A agent. */
-export interface A2A {
-  /** Answers one HTTP request: the agent card, a JSON-RPC call or an HTTP+JSON route. */
-  fetch(request: Request, context?: FetchContext): Promise<Response>;
-  /**
-   * The same as `fetch` in a runtime-neutral form, for adapters that can skip building
-   * Fetch objects (the Node bridge does). Never rejects: failures become error replies.
-   */
-  handle(input: HttpInput): Promise<HttpReply>;
-  /**
-   * Whether `pathname` names one of the agent's endpoints (any HTTP method) when the agent is
-   * mounted at `basePath` (default: the `basePath` option). Adapters pass other paths on.
-   * The app's root `/.well-known/agent-card.json` is not claimed unless the agent is mounted
-   * at the root: the app serves it where it chooses (`a2aWellKnown`, a route file).
-   */
-  handles(pathname: string, basePath?: string): boolean;
-  /** The largest request body the agent accepts, in bytes; adapters read bodies up to it. */
-  readonly maxBodyBytes: number;
-  /** Live counts, for health checks and leak tests. */
-  stats(): { activeExecutions: number; subscribers: number };
 }
 
 const Options = z.object({
@@ -324,9 +302,7 @@ export function createA2A(options: A2AOptions): A2A {
   });
   return {
     fetch: handler.fetch,
-    handle: handler.handle,
-    handles: handler.handles,
-    maxBodyBytes,
+    [AGENT_INTERNALS]: { handle: handler.handle, handles: handler.handles, maxBodyBytes },
     stats: () => ({
       activeExecutions: server.activeExecutions,
       subscribers: server.openStreams,

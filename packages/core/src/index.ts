@@ -13,20 +13,14 @@ export {
   verifyAgentCard,
 } from "./card/card-signing.js";
 export type { CardShape } from "./card/hybrid-card.js";
-export { type A2A, type A2AOptions, createA2A } from "./create-a2a.js";
+export { type A2AOptions, createA2A } from "./create-a2a.js";
 export {
   A2AError,
   type A2AErrorKind,
   ERROR_DOMAIN,
   type FieldViolation,
 } from "./errors/a2a-error.js";
-export type {
-  ClientCertificate,
-  EventFrames,
-  HttpInput,
-  HttpReply,
-  RequestOrigin,
-} from "./http/exchange.js";
+export type { ClientCertificate, RequestOrigin } from "./http/exchange.js";
 export type { Clock } from "./ports/clock.js";
 export {
   InMemoryTaskStore,
@@ -98,11 +92,9 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
-export {
-  type Binding,
-  type FetchContext,
-  WELL_KNOWN_CARD_PATH,
-} from "./transport/fetch-handler.js";
+export type { A2A } from "./transport/agent.js";
+export type { RequestExtras } from "./transport/fetch-exchange.js";
+export { type Binding, WELL_KNOWN_CARD_PATH } from "./transport/fetch-handler.js";
 export type { Principal } from "./types/principal.js";
 export type { ProtocolVersion } from "./types/protocol-version.js";
 export type {

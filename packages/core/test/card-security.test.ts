@@ -17,12 +17,12 @@ import {
   bearerScheme,
   type CardContext,
   canonicalCard,
-  type FetchContext,
   httpAuthScheme,
   mtlsScheme,
   oauth2Scheme,
   openIdConnectScheme,
   type Principal,
+  type RequestExtras,
   requireAll,
   verifyAgentCard,
 } from "../src/index.js";
@@ -48,7 +48,7 @@ async function fetchCard(
   options: {
     version?: "1.0" | "0.3";
     headers?: Record<string, string>;
-    context?: FetchContext;
+    context?: RequestExtras;
     url?: string;
   } = {},
 ): Promise<{ response: Response; card: Json }> {
@@ -767,7 +767,7 @@ async function extendedCardVia(
   route: (typeof EXTENDED_ROUTES)[number],
   a2a: A2A,
   headers: Record<string, string> = {},
-  context?: FetchContext,
+  context?: RequestExtras,
 ): Promise<{ response: Response; card: Json }> {
   const response = await a2a.fetch(route.request(headers), context);
   const clone = response.clone();

@@ -1,14 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
+import type { EventFrames, HttpInput, HttpReply } from "../src/http/exchange.js";
 import {
   type A2A,
   A2AError,
   type AgentExecuteFn,
-  type EventFrames,
-  type HttpInput,
-  type HttpReply,
   type Logger,
   type Principal,
 } from "../src/index.js";
+import { internalsOf } from "../src/transport/agent.js";
 import { gate, type Json, makeAgent, parseSse, until, userMessage } from "./helpers.js";
 
 /**
@@ -139,21 +138,21 @@ describe("handle: the agent card", () => {
       url: CARD_URL,
       headers: { "a2a-version": "1.0" },
     });
-    const reply = await a2a.handle(get);
+    const reply = await internalsOf(a2a).handle(get);
     expect(reply.status).toBe(200);
     expect(reply.headers["content-type"]).toBe("application/json");
     expect(reply.headers.etag).toMatch(/^".+"$/);
     expect(json(reply).supportedInterfaces[0].url).toBe("https://cards.example/a2a");
     expect(get.text).not.toHaveBeenCalled();
 
-    const head = await a2a.handle(
+    const head = await internalsOf(a2a).handle(
       input({ method: "HEAD", url: CARD_URL, headers: { "a2a-version": "1.0" } }),
     );
     expect(head.status).toBe(200);
     expect(head.body).toBeNull();
     expect(head.headers.etag).toBe(reply.headers.etag);
 
-    const again = await a2a.handle(
+    const again = await internalsOf(a2a).handle(
       input({
         url: CARD_URL,
         headers: { "a2a-version": "1.0", "if-none-match": reply.headers.etag! },
@@ -165,10 +164,10 @@ describe("handle: the agent card", () => {
 
   it("reads the version from the query when there is no header", async () => {
     const a2a = agent();
-    const v03 = json(await a2a.handle(input({ url: "/.well-known/agent-card.json" })));
+    const v03 = json(await internalsOf(a2a).handle(input({ url: "/.well-known/agent-card.json" })));
     expect(v03.protocolVersion).toBe("0.3.0");
     const v1 = json(
-      await a2a.handle(input({ url: "/.well-known/agent-card.json?A2A-Version=1.0" })),
+      await internalsOf(a2a).handle(input({ url: "/.well-known/agent-card.json?A2A-Version=1.0" })),
     );
     expect(v1.supportedInterfaces).toBeDefined();
   });
@@ -178,7 +177,7 @@ describe("handle: JSON-RPC", () => {
   it("answers a unary call with a whole JSON body, reading the body within maxBodyBytes", async () => {
     const a2a = agent();
     const call = rpcInput("SendMessage", { message: userMessage("hi") });
-    const reply = await a2a.handle(call);
+    const reply = await internalsOf(a2a).handle(call);
     expect(reply.status).toBe(200);
     expect(reply.headers["content-type"]).toBe("application/json");
     const body = json(reply);
@@ -190,7 +189,7 @@ describe("handle: JSON-RPC", () => {
 
   it("answers a streaming call with event frames that end with the task", async () => {
     const a2a = agent();
-    const stream = await a2a.handle(
+    const stream = await internalsOf(a2a).handle(
       rpcInput("SendStreamingMessage", { message: userMessage("s") }),
     );
     expect(stream.status).toBe(200);
@@ -210,7 +209,7 @@ describe("handle: JSON-RPC", () => {
     const a2a = agent();
     const alice = { id: "alice" };
     const sent = json(
-      await a2a.handle(
+      await internalsOf(a2a).handle(
         rpcInput(
           "SendMessage",
           { message: userMessage("headers") },
@@ -220,10 +219,12 @@ describe("handle: JSON-RPC", () => {
     );
     expect(artifactText(sent.result.task)).toBe("echo: headers v42 by alice");
     const id = sent.result.task.id;
-    const mine = json(await a2a.handle(rpcInput("GetTask", { id }, { principal: alice })));
+    const mine = json(
+      await internalsOf(a2a).handle(rpcInput("GetTask", { id }, { principal: alice })),
+    );
     expect(mine.result.id).toBe(id);
     const theirs = json(
-      await a2a.handle(rpcInput("GetTask", { id }, { principal: { id: "bob" } })),
+      await internalsOf(a2a).handle(rpcInput("GetTask", { id }, { principal: { id: "bob" } })),
     );
     expect(theirs.error.code).toBe(-32001);
   });
@@ -239,7 +240,7 @@ describe("handle: JSON-RPC", () => {
         params: { message: userMessage("parsed") },
       },
     });
-    const body = json(await a2a.handle(call));
+    const body = json(await internalsOf(a2a).handle(call));
     expect(body.id).toBe("pre");
     expect(artifactText(body.result.task)).toBe("echo: parsed by anonymous");
     expect(call.text).not.toHaveBeenCalled();
@@ -254,7 +255,7 @@ describe("handle: JSON-RPC", () => {
         headers: { "content-type": "text/plain", "a2a-version": "1.0" },
       },
     );
-    const reply = await a2a.handle(call);
+    const reply = await internalsOf(a2a).handle(call);
     expect(reply.status).toBe(415);
     expect(json(reply).error.code).toBe(-32005);
     expect(call.text).not.toHaveBeenCalled();
@@ -263,14 +264,14 @@ describe("handle: JSON-RPC", () => {
       headers: { "content-type": "text/plain" },
       parsedBody: { jsonrpc: "2.0", id: 1, method: "SendMessage", params: {} },
     });
-    expect((await a2a.handle(parsed)).status).toBe(415);
+    expect((await internalsOf(a2a).handle(parsed)).status).toBe(415);
     expect(parsed.text).not.toHaveBeenCalled();
   });
 
   it("answers GET on the endpoint with 405 and Allow: POST, without reading a body", async () => {
     const a2a = agent();
     const get = input({ url: "/a2a", headers: { "a2a-version": "1.0" } });
-    const reply = await a2a.handle(get);
+    const reply = await internalsOf(a2a).handle(get);
     expect(reply.status).toBe(405);
     expect(reply.headers.allow).toBe("POST");
     expect(json(reply).error.code).toBe(-32600);
@@ -282,7 +283,7 @@ describe("handle: JSON-RPC bodies", () => {
   it("answers an empty or non-JSON body with a parse error", async () => {
     const a2a = agent();
     for (const body of ["", "{not json"]) {
-      const reply = await a2a.handle(rpcInput("SendMessage", undefined, { body }));
+      const reply = await internalsOf(a2a).handle(rpcInput("SendMessage", undefined, { body }));
       expect(reply.status).toBe(200);
       expect(json(reply)).toMatchObject({ id: null, error: { code: -32700 } });
     }
@@ -299,19 +300,19 @@ describe("handle: HTTP+JSON", () => {
       headers: { "content-type": "application/a2a+json", "a2a-version": "1.0" },
       body: JSON.stringify({ message: userMessage("rest") }),
     });
-    const sent = await a2a.handle(send);
+    const sent = await internalsOf(a2a).handle(send);
     expect(sent.status).toBe(200);
     expect(sent.headers["content-type"]).toBe("application/a2a+json");
     const task = json(sent).task;
     expect(artifactText(task)).toBe("echo: rest by anonymous");
 
     const get = input({ url: `/a2a/tasks/${task.id}`, headers: { "a2a-version": "1.0" } });
-    const got = await a2a.handle(get);
+    const got = await internalsOf(a2a).handle(get);
     expect(got.status).toBe(200);
     expect(json(got).id).toBe(task.id);
     expect(get.text).not.toHaveBeenCalled();
 
-    const list = await a2a.handle(
+    const list = await internalsOf(a2a).handle(
       input({ url: `/a2a/tasks?contextId=${task.contextId}&pageSize=5` }),
     );
     expect(json(list).tasks.map((t: Json) => t.id)).toEqual([task.id]);
@@ -319,17 +320,19 @@ describe("handle: HTTP+JSON", () => {
 
   it("answers errors as google.rpc.Status with the spec's HTTP statuses", async () => {
     const a2a = agent();
-    const missing = await a2a.handle(input({ url: "/a2a/tasks/nope" }));
+    const missing = await internalsOf(a2a).handle(input({ url: "/a2a/tasks/nope" }));
     expect(missing.status).toBe(404);
     expect(json(missing).error.status).toBe("NOT_FOUND");
 
-    const noRoute = await a2a.handle(input({ url: "/a2a/no/such/route" }));
+    const noRoute = await internalsOf(a2a).handle(input({ url: "/a2a/no/such/route" }));
     expect(noRoute.status).toBe(404);
 
-    const outside = await a2a.handle(input({ url: "/elsewhere" }));
+    const outside = await internalsOf(a2a).handle(input({ url: "/elsewhere" }));
     expect(outside.status).toBe(404);
 
-    const wrongMethod = await a2a.handle(input({ method: "DELETE", url: "/a2a/message:send" }));
+    const wrongMethod = await internalsOf(a2a).handle(
+      input({ method: "DELETE", url: "/a2a/message:send" }),
+    );
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.allow).toBe("POST");
 
@@ -339,12 +342,12 @@ describe("handle: HTTP+JSON", () => {
       headers: { "content-type": "text/plain" },
       body: "{}",
     });
-    const refused = await a2a.handle(textPlain);
+    const refused = await internalsOf(a2a).handle(textPlain);
     expect(refused.status).toBe(415);
     expect(json(refused).error.code).toBe(415);
     expect(textPlain.text).not.toHaveBeenCalled();
 
-    const badJson = await a2a.handle(
+    const badJson = await internalsOf(a2a).handle(
       input({
         method: "POST",
         url: "/a2a/message:send",
@@ -363,11 +366,13 @@ describe("handle: a broken input gives an error reply, never a rejection", () =>
     const a2a = agent({ executor, logger });
     const failing = () => Promise.reject(new Error("socket exploded at /srv/app.js:1"));
 
-    const rpcReply = await a2a.handle(rpcInput("SendMessage", undefined, { text: failing }));
+    const rpcReply = await internalsOf(a2a).handle(
+      rpcInput("SendMessage", undefined, { text: failing }),
+    );
     expect(rpcReply.status).toBe(200); // JSON-RPC errors travel with 200
     expect(json(rpcReply).error.code).toBe(-32603);
 
-    const restReply = await a2a.handle(
+    const restReply = await internalsOf(a2a).handle(
       input({
         method: "POST",
         url: "/a2a/message:send",
@@ -385,7 +390,7 @@ describe("handle: a broken input gives an error reply, never a rejection", () =>
 
   it("when text() rejects with an A2AError (a 413, say): that error", async () => {
     const a2a = agent();
-    const reply = await a2a.handle(
+    const reply = await internalsOf(a2a).handle(
       rpcInput("SendMessage", undefined, {
         text: () =>
           Promise.reject(new A2AError("INVALID_REQUEST", "too big", { transportStatus: 413 })),
@@ -402,10 +407,12 @@ describe("handle: a broken input gives an error reply, never a rejection", () =>
       throw new TypeError("header table corrupt");
     };
     const replies = await Promise.all([
-      a2a.handle(input({ url: "/.well-known/agent-card.json", header })),
-      a2a.handle(rpcInput("SendMessage", { message: userMessage("x") }, { header })),
-      a2a.handle(input({ url: "/a2a/tasks/x", header })),
-      a2a.handle(input({ method: "POST", url: "/a2a/message:send", header, body: "{}" })),
+      internalsOf(a2a).handle(input({ url: "/.well-known/agent-card.json", header })),
+      internalsOf(a2a).handle(rpcInput("SendMessage", { message: userMessage("x") }, { header })),
+      internalsOf(a2a).handle(input({ url: "/a2a/tasks/x", header })),
+      internalsOf(a2a).handle(
+        input({ method: "POST", url: "/a2a/message:send", header, body: "{}" }),
+      ),
     ]);
     const [card, rpc, getTask, send] = replies;
     expect(card!.status).toBe(500);
@@ -420,7 +427,7 @@ describe("handle: a broken input gives an error reply, never a rejection", () =>
 
   it("when headers() throws while the agent reads them: the task fails, the reply comes", async () => {
     const a2a = agent();
-    const reply = await a2a.handle(
+    const reply = await internalsOf(a2a).handle(
       rpcInput(
         "SendMessage",
         { message: userMessage("headers") },
@@ -444,7 +451,7 @@ describe("handle: basePath per input", () => {
     const mounted = { basePath: "/api/agent/" };
 
     const sent = json(
-      await a2a.handle(
+      await internalsOf(a2a).handle(
         rpcInput(
           "SendMessage",
           { message: userMessage("moved") },
@@ -454,14 +461,14 @@ describe("handle: basePath per input", () => {
     );
     expect(artifactText(sent.result.task)).toBe("echo: moved by anonymous");
 
-    const got = await a2a.handle(
+    const got = await internalsOf(a2a).handle(
       input({ url: `/api/agent/tasks/${sent.result.task.id}`, ...mounted }),
     );
     expect(got.status).toBe(200);
     expect(json(got).id).toBe(sent.result.task.id);
 
     const card = json(
-      await a2a.handle(
+      await internalsOf(a2a).handle(
         input({
           url: "/api/agent/.well-known/agent-card.json",
           headers: { "a2a-version": "1.0" },
@@ -472,10 +479,12 @@ describe("handle: basePath per input", () => {
     expect(card.supportedInterfaces[0].url).toBe(`${ORIGIN}/api/agent`);
 
     // With that input's base path, the option's path is not the agent's.
-    const atOption = await a2a.handle(rpcInput("GetTask", { id: "x" }, { ...mounted }));
+    const atOption = await internalsOf(a2a).handle(
+      rpcInput("GetTask", { id: "x" }, { ...mounted }),
+    );
     expect(atOption.status).toBe(404);
     // An input without one falls back to the option.
-    const fallback = json(await a2a.handle(rpcInput("GetTask", { id: "x" })));
+    const fallback = json(await internalsOf(a2a).handle(rpcInput("GetTask", { id: "x" })));
     expect(fallback.error.code).toBe(-32001);
   });
 
@@ -487,10 +496,10 @@ describe("handle: basePath per input", () => {
         await task.complete("ok");
       },
     });
-    const pending = a2a.handle(
+    const pending = internalsOf(a2a).handle(
       rpcInput("SendMessage", { message: userMessage("x") }, { url: "/one", basePath: "/one" }),
     );
-    const other = await a2a.handle(
+    const other = await internalsOf(a2a).handle(
       input({
         url: "/two/.well-known/agent-card.json",
         headers: { "a2a-version": "1.0" },

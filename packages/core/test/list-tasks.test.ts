@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { A2A, FetchContext } from "../src/index.js";
+import type { A2A, RequestExtras } from "../src/index.js";
 import { type Json, makeAgent, rpc, rpcRequest, userMessage } from "./helpers.js";
 
 const T0 = Date.parse("2025-03-01T12:00:00.000Z");
@@ -31,7 +31,7 @@ async function call(
   a2a: A2A,
   method: string,
   params: unknown,
-  context?: FetchContext,
+  context?: RequestExtras,
 ): Promise<Json> {
   const response = await a2a.fetch(rpcRequest(method, params), context);
   expect(response.status).toBe(200);
@@ -42,7 +42,7 @@ async function call(
 async function createTask(
   env: ReturnType<typeof setup>,
   text: string,
-  options: { contextId?: string; tenant?: string; context?: FetchContext } = {},
+  options: { contextId?: string; tenant?: string; context?: RequestExtras } = {},
 ): Promise<Json> {
   env.clock.t += 1000;
   const extra = options.contextId ? { contextId: options.contextId } : {};
@@ -349,8 +349,8 @@ describe("ListTasks", () => {
 });
 
 describe("ListTasks scoping", () => {
-  const alice: FetchContext = { principal: { id: "alice" } };
-  const bob: FetchContext = { principal: { id: "bob" } };
+  const alice: RequestExtras = { principal: { id: "alice" } };
+  const bob: RequestExtras = { principal: { id: "bob" } };
 
   it("shows a principal's tasks only to that principal", async () => {
     const env = setup();

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   type A2A,
   type A2AOptions,
-  type FetchContext,
   InMemoryTaskStore,
   type RequestContext,
+  type RequestExtras,
   type TaskStore,
 } from "../src/index.js";
 import {
@@ -45,7 +45,7 @@ interface CallOptions {
   /** A body sent as is (no content type added). */
   raw?: string;
   headers?: Record<string, string>;
-  context?: FetchContext;
+  context?: RequestExtras;
 }
 
 function restRequest(method: string, path: string, options: CallOptions = {}): Request {

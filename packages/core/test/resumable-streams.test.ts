@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FetchContext, RequestContext } from "../src/index.js";
+import type { RequestContext, RequestExtras } from "../src/index.js";
 import { BASE, gate, type Json, makeAgent, rpc, until, userMessage } from "./helpers.js";
 
 /**
@@ -508,7 +508,7 @@ function setup() {
 type Env = ReturnType<typeof setup>;
 
 const fetchAs = (env: Env, request: Request, principal?: { id: string }) => {
-  const context: FetchContext | undefined = principal ? { principal } : undefined;
+  const context: RequestExtras | undefined = principal ? { principal } : undefined;
   return env.a2a.fetch(request, context);
 };
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import type { HttpInput } from "../src/http/exchange.js";
 import {
   type A2A,
   type A2AError,
@@ -7,18 +8,18 @@ import {
   basicScheme,
   bearerScheme,
   createA2A,
-  type FetchContext,
-  type HttpInput,
   httpAuthScheme,
   InvalidCredentialError,
   type Logger,
   oauth2Scheme,
   type Principal,
   type RequestContext,
+  type RequestExtras,
   requireAll,
   type SecurityInput,
   silentLogger,
 } from "../src/index.js";
+import { internalsOf } from "../src/transport/agent.js";
 import {
   BASE,
   cardRequest,
@@ -124,7 +125,7 @@ async function answer(response: Response): Promise<Answer> {
 async function send(
   a2a: A2A,
   headers: Record<string, string> = {},
-  options: { context?: FetchContext; id?: string | number; message?: Json; url?: string } = {},
+  options: { context?: RequestExtras; id?: string | number; message?: Json; url?: string } = {},
 ): Promise<Answer> {
   const request = rpcRequest(
     "SendMessage",
@@ -711,7 +712,7 @@ describe("API keys in each location", () => {
     expect401(await send(harness.a2a, { "x-api-key": "   " }));
   });
 
-  it("header: looked up by its lowercase name through a2a.handle", async () => {
+  it("header: looked up by its lowercase name through the agent's handle", async () => {
     const harness = agent({ security: [inHeader] });
     const input = (headers: Record<string, string>): HttpInput => {
       // Only lowercase names are found, as the HttpInput contract says.
@@ -732,12 +733,12 @@ describe("API keys in each location", () => {
           }),
       };
     };
-    const ok = await harness.a2a.handle(
+    const ok = await internalsOf(harness.a2a).handle(
       input({ "content-type": "application/json", "a2a-version": "1.0", "X-Api-Key": "the-key" }),
     );
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body as string).result.task.status.state).toBe("TASK_STATE_COMPLETED");
-    const refused = await harness.a2a.handle(
+    const refused = await internalsOf(harness.a2a).handle(
       input({ "content-type": "application/json", "a2a-version": "1.0" }),
     );
     expect(refused.status).toBe(401);
@@ -912,9 +913,9 @@ describe("HTTP authentication schemes", () => {
 
 describe("host principals", () => {
   const sso = bearerScheme({ name: "sso" }); // no verifier: the host app's auth decides
-  const host = (principal: Principal): { context: FetchContext } => ({ context: { principal } });
+  const host = (principal: Principal): { context: RequestExtras } => ({ context: { principal } });
 
-  it("a scheme without verify is satisfied by FetchContext.principal", async () => {
+  it("a scheme without verify is satisfied by RequestExtras.principal", async () => {
     const harness = agent({ security: [sso] });
     const got = await send(harness.a2a, {}, host({ id: "host-user", claims: { via: "sso" } }));
     expectAccepted(got, harness, "host-user");
@@ -983,8 +984,8 @@ describe("host principals", () => {
         JSON.stringify({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }),
       principal,
     });
-    expect((await harness.a2a.handle(input())).status).toBe(401);
-    const served = await harness.a2a.handle(input({ id: "host-user" }));
+    expect((await internalsOf(harness.a2a).handle(input())).status).toBe(401);
+    const served = await internalsOf(harness.a2a).handle(input({ id: "host-user" }));
     expect(JSON.parse(served.body as string).error.code).toBe(-32001);
   });
 });

@@ -4,8 +4,8 @@ import {
   type A2A,
   A2AError,
   type A2AOptions,
-  type FetchContext,
   type RequestContext,
+  type RequestExtras,
 } from "../src/index.js";
 import * as v1 from "../src/wire/v1/index.js";
 import * as v03 from "../src/wire/v03/index.js";
@@ -69,7 +69,7 @@ interface RpcOptions {
   id?: unknown;
   /** Appended to the endpoint URL, e.g. `?A2A-Version=0.3`. */
   query?: string;
-  context?: FetchContext;
+  context?: RequestExtras;
 }
 
 /** A JSON-RPC request as a 0.3 client sends it: no `A2A-Version` header unless given. */
@@ -131,7 +131,7 @@ interface RestOptions {
   /** A body sent as is, as `application/json`. */
   raw?: string;
   headers?: Record<string, string>;
-  context?: FetchContext;
+  context?: RequestExtras;
 }
 
 /** An HTTP+JSON request below the mount point; no `A2A-Version` header unless given. */

@@ -1,12 +1,12 @@
-import type { Principal, RequestOrigin } from "@a2a-mount/core";
+import type { A2A, Principal, RequestOrigin } from "@a2a-mount/core";
 import {
   forwardedOrigin,
   handleNodeRequest,
-  type MountableAgent,
+  internalsOf,
   pathnameOf,
   principalFromUser,
   socketOrigin,
-} from "@a2a-mount/core/node";
+} from "@a2a-mount/core/internal";
 import type { ExpressMiddleware, ExpressRequest } from "./express-types.js";
 
 /** Options of {@link a2aExpress}. */
@@ -50,13 +50,11 @@ export function principalOf(options: A2AExpressOptions, req: ExpressRequest) {
  * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
  * ```
  */
-export function a2aExpress(
-  agent: MountableAgent,
-  options: A2AExpressOptions = {},
-): ExpressMiddleware {
+export function a2aExpress(agent: A2A, options: A2AExpressOptions = {}): ExpressMiddleware {
+  const { handles } = internalsOf(agent);
   return (req, res, next) => {
     const basePath = req.baseUrl;
-    if (!agent.handles(pathnameOf(req.originalUrl), basePath)) {
+    if (!handles(pathnameOf(req.originalUrl), basePath)) {
       next();
       return;
     }

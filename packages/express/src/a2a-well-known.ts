@@ -1,5 +1,5 @@
-import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
-import { type FetchHandlerLike, handleNodeRequest, pathnameOf } from "@a2a-mount/core/node";
+import { type A2A, WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
+import { handleNodeRequest, pathnameOf } from "@a2a-mount/core/internal";
 import { type A2AExpressOptions, originOf, principalOf } from "./a2a-express.js";
 import type { ExpressMiddleware } from "./express-types.js";
 
@@ -20,10 +20,7 @@ export interface A2AWellKnownOptions extends A2AExpressOptions {
  * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
  * ```
  */
-export function a2aWellKnown(
-  agent: FetchHandlerLike,
-  options: A2AWellKnownOptions,
-): ExpressMiddleware {
+export function a2aWellKnown(agent: A2A, options: A2AWellKnownOptions): ExpressMiddleware {
   return (req, res, next) => {
     if (pathnameOf(req.originalUrl) !== WELL_KNOWN_CARD_PATH) {
       next();

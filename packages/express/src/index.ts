@@ -3,7 +3,6 @@
  * @packageDocumentation
  */
 
-export type { MountableAgent } from "@a2a-mount/core/node";
 export { type A2AExpressOptions, a2aExpress } from "./a2a-express.js";
 export { type A2AWellKnownOptions, a2aWellKnown } from "./a2a-well-known.js";
 export type { ExpressMiddleware, ExpressRequest } from "./express-types.js";

@@ -1,13 +1,12 @@
-import type { Principal } from "@a2a-mount/core";
+import type { A2A, Principal } from "@a2a-mount/core";
 import {
-  type FetchHandlerLike,
   forwardedOrigin,
   handleNodeRequest,
-  type MountableAgent,
+  internalsOf,
   pathnameOf,
   principalFromUser,
   socketOrigin,
-} from "@a2a-mount/core/node";
+} from "@a2a-mount/core/internal";
 import type { KoaContext, KoaMiddleware } from "./koa-types.js";
 
 /** Options of {@link a2aKoa}. */
@@ -34,7 +33,7 @@ function joinPaths(mount: string | undefined, path: string): string {
 
 /** Serves the request through the bridge; Koa stays out of the response. */
 export async function serve(
-  agent: FetchHandlerLike,
+  agent: A2A,
   ctx: KoaContext,
   basePath: string,
   options: Pick<A2AKoaOptions, "getPrincipal" | "onError">,
@@ -66,11 +65,12 @@ export async function serve(
  * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
  * ```
  */
-export function a2aKoa(agent: MountableAgent, options: A2AKoaOptions = {}): KoaMiddleware {
+export function a2aKoa(agent: A2A, options: A2AKoaOptions = {}): KoaMiddleware {
   const path = options.path ?? "/";
+  const { handles } = internalsOf(agent);
   return async (ctx, next) => {
     const basePath = joinPaths(ctx.mountPath, path);
-    if (!agent.handles(pathnameOf(ctx.originalUrl), basePath)) {
+    if (!handles(pathnameOf(ctx.originalUrl), basePath)) {
       await next();
       return;
     }

@@ -1,5 +1,5 @@
-import { WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
-import { type FetchHandlerLike, pathnameOf } from "@a2a-mount/core/node";
+import { type A2A, WELL_KNOWN_CARD_PATH } from "@a2a-mount/core";
+import { pathnameOf } from "@a2a-mount/core/internal";
 import { type A2AKoaOptions, serve } from "./a2a-koa.js";
 import type { KoaMiddleware } from "./koa-types.js";
 
@@ -19,7 +19,7 @@ export interface A2AWellKnownOptions extends Pick<A2AKoaOptions, "getPrincipal" 
  * app.use(a2aWellKnown(a2a, { agentPath: "/a2a" }));
  * ```
  */
-export function a2aWellKnown(agent: FetchHandlerLike, options: A2AWellKnownOptions): KoaMiddleware {
+export function a2aWellKnown(agent: A2A, options: A2AWellKnownOptions): KoaMiddleware {
   return async (ctx, next) => {
     if (pathnameOf(ctx.originalUrl) !== WELL_KNOWN_CARD_PATH) {
       await next();

@@ -3,7 +3,6 @@
  * @packageDocumentation
  */
 
-export type { MountableAgent } from "@a2a-mount/core/node";
 export { type A2AKoaOptions, a2aKoa } from "./a2a-koa.js";
 export { type A2AWellKnownOptions, a2aWellKnown } from "./a2a-well-known.js";
 export type { KoaContext, KoaMiddleware } from "./koa-types.js";

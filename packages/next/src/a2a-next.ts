@@ -1,9 +1,4 @@
-import type { FetchContext, Principal } from "@a2a-mount/core";
-
-/** An agent from `createA2A` (or anything with the same `fetch`). */
-export interface FetchAgent {
-  fetch(request: Request, context?: FetchContext): Promise<Response>;
-}
+import type { A2A, Principal } from "@a2a-mount/core";
 
 /** Options of {@link a2aNext}. */
 export interface A2ANextOptions {
@@ -73,7 +68,7 @@ function originOf(request: Request, url: URL) {
  * export const { GET } = a2aNext(a2a, { basePath: "/api/a2a" });
  * ```
  */
-export function a2aNext(agent: FetchAgent, options: A2ANextOptions = {}): A2ANextHandlers {
+export function a2aNext(agent: A2A, options: A2ANextOptions = {}): A2ANextHandlers {
   const { getPrincipal } = options;
   const handler: RouteHandler = async (request, context) => {
     const url = new URL(request.url);

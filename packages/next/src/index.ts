@@ -7,7 +7,6 @@ export {
   type A2ANextHandlers,
   type A2ANextOptions,
   a2aNext,
-  type FetchAgent,
   type RouteContext,
   type RouteHandler,
 } from "./a2a-next.js";

@@ -1,4 +1,4 @@
-import type { MountableAgent } from "@a2a-mount/core/node";
+import type { A2A } from "@a2a-mount/core";
 import { describe, it } from "vitest";
 import type { RawStream } from "../raw-stream.js";
 
@@ -59,7 +59,7 @@ export interface Target {
   http: boolean;
   /** The host setups this target can build (others are meaningless for it). */
   supports: Record<Exclude<keyof HostSetup, "mountPath" | "wellKnown">, boolean>;
-  start(agent: MountableAgent, setup?: Partial<HostSetup>): Promise<Running>;
+  start(agent: A2A, setup?: Partial<HostSetup>): Promise<Running>;
 }
 
 /**

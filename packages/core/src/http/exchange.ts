@@ -53,7 +53,7 @@ export interface RequestOrigin {
 /**
  * A client certificate as the TLS layer presented it, in a runtime-neutral shape. The Node
  * adapters read it off the TLS socket; a host behind a TLS-terminating proxy can pass one it
- * trusts through `FetchContext.clientCertificate`.
+ * trusts through `RequestExtras.clientCertificate`.
  */
 export interface ClientCertificate {
   /** Whether the TLS layer verified the chain against the server's trusted CAs. */

@@ -1,23 +1,12 @@
 /**
- * `@a2a-mount/core/node`: serve a Fetch handler (an agent from `createA2A`) from Node's
- * `http` server, and the bridge the Express and Koa adapters share.
+ * `@a2a-mount/core/node`: serve an agent from `createA2A` with Node's `http` server.
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { A2A } from "../transport/agent.js";
 import type { Principal } from "../types/principal.js";
 import { handleNodeRequest } from "./handle-node-request.js";
-import type { FetchHandlerLike } from "./node-types.js";
-import { forwardedOrigin } from "./to-request.js";
-
-export { handleNodeRequest, pathnameOf } from "./handle-node-request.js";
-export type {
-  FetchHandlerLike,
-  MountableAgent,
-  NodeRequest,
-  NodeRequestOptions,
-} from "./node-types.js";
-export { principalFromUser } from "./principal-from-user.js";
-export { forwardedOrigin, socketOrigin } from "./to-request.js";
+import { forwardedOrigin } from "./request-target.js";
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -37,7 +26,8 @@ export interface NodeHandlerOptions {
 }
 
 /**
- * A `node:http` request listener that serves `handler` (mounted where its `basePath` says).
+ * A `node:http` request listener that serves `agent` (mounted where its `basePath` says),
+ * straight from `IncomingMessage`: no Fetch objects are built.
  *
  * @example
  * ```ts
@@ -47,12 +37,12 @@ export interface NodeHandlerOptions {
  * ```
  */
 export function toNodeHandler(
-  handler: FetchHandlerLike,
+  agent: A2A,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { basePath, getPrincipal, onError, trustProxy } = options;
   return (req, res) =>
-    handleNodeRequest(handler, req, res, {
+    handleNodeRequest(agent, req, res, {
       basePath,
       origin: trustProxy ? forwardedOrigin(req) : undefined,
       principal: getPrincipal && (() => getPrincipal(req)),

@@ -6,7 +6,7 @@ import { approximateJsonBytes } from "../util/json-measure.js";
 import { clientCertificateOf } from "./client-certificate.js";
 import type { NodeRequest } from "./node-types.js";
 import { readNodeBody } from "./read-node-body.js";
-import { requestHeaders, type TargetParts } from "./to-request.js";
+import { requestHeaders, type TargetParts } from "./request-target.js";
 
 /** What reading the body did to the connection, for the bridge to act on after answering. */
 export interface BodyOutcome {

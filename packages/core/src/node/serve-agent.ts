@@ -1,23 +1,19 @@
 import type { ServerResponse } from "node:http";
-import type { HttpInput, HttpReply } from "../http/exchange.js";
+import type { AgentInternals } from "../transport/agent.js";
 import type { Principal } from "../types/principal.js";
 import { type BodyOutcome, nodeInput } from "./node-input.js";
 import type { NodeRequest, NodeRequestOptions } from "./node-types.js";
-import { requestTarget, socketOrigin, splitTarget } from "./to-request.js";
+import { requestTarget, socketOrigin, splitTarget } from "./request-target.js";
 import { writeReply } from "./write-reply.js";
 
-/**
- * The fast path: the agent reads `req` directly and its reply is written to `res` as it is.
- * Always resolves `true`: the agent itself refuses a request it cannot serve.
- */
+/** The agent reads `req` directly and its reply is written to `res` as it is. */
 export async function serveAgent(
-  handle: (input: HttpInput) => Promise<HttpReply>,
+  agent: AgentInternals,
   req: NodeRequest,
   res: ServerResponse,
   options: NodeRequestOptions,
   principal: Principal | undefined,
-  maxBytes: number,
-): Promise<boolean> {
+): Promise<void> {
   const outcome: BodyOutcome = { overflow: false, broken: false };
   const input = nodeInput(
     req,
@@ -27,17 +23,16 @@ export async function serveAgent(
       basePath: options.basePath,
       principal,
       parsedBody: options.parsedBody,
-      maxBytes,
+      maxBytes: agent.maxBodyBytes,
     },
     outcome,
   );
-  const reply = await handle(input);
+  const reply = await agent.handle(input);
   if (outcome.broken) {
     res.destroy(); // the client left mid-upload: no one to answer
-    return true;
+    return;
   }
   // The rest of an oversized upload is not worth reading: close after answering.
   if (outcome.overflow) res.shouldKeepAlive = false;
   await writeReply(reply, res);
-  return true;
 }

@@ -9,8 +9,11 @@ import {
 import type { Principal } from "../types/principal.js";
 import { readBodyText } from "./read-body.js";
 
-/** What an adapter (or any caller) can pass along with a `Request`. */
-export interface FetchContext {
+/**
+ * What a host passes along with a request: to `a2a.fetch(request, extras)`, and through the
+ * adapters, which fill it from their framework.
+ */
+export interface RequestExtras {
   /** The body, already parsed by host middleware (e.g. `express.json()`). */
   parsedBody?: unknown;
   /** The caller, as authenticated by the host app. */
@@ -32,7 +35,7 @@ export interface FetchContext {
 }
 
 /** The bindings' view of a Fetch `Request`. */
-export function fetchInput(request: Request, url: URL, context: FetchContext): HttpInput {
+export function fetchInput(request: Request, url: URL, context: RequestExtras): HttpInput {
   return {
     method: request.method,
     path: url.pathname,

@@ -3,7 +3,7 @@ import type { CardService } from "../card/card-service.js";
 import { A2AError } from "../errors/a2a-error.js";
 import { type HttpInput, type HttpReply, originUrl, type RequestOrigin } from "../http/exchange.js";
 import { type BindingDeps, toA2AError } from "./binding-support.js";
-import { type FetchContext, fetchInput, toResponse } from "./fetch-exchange.js";
+import { fetchInput, type RequestExtras, toResponse } from "./fetch-exchange.js";
 import { methodNotAllowed } from "./http-errors.js";
 import { errorReply } from "./jsonrpc/envelope.js";
 import { handleJsonRpc } from "./jsonrpc/handle-jsonrpc.js";
@@ -15,8 +15,6 @@ import { negotiateCardShape, requestedVersion } from "./version.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
-
-export type { FetchContext } from "./fetch-exchange.js";
 
 /** The HTTP bindings a2a-mount serves (spec §5.3), as named in `AgentInterface.protocolBinding`. */
 export type Binding = "JSONRPC" | "HTTP+JSON";
@@ -65,7 +63,7 @@ type Endpoint =
 
 /** The endpoints an agent serves, as seen by adapters and by its own fetch handler. */
 export interface FetchHandler {
-  fetch(request: Request, context?: FetchContext): Promise<Response>;
+  fetch(request: Request, extras?: RequestExtras): Promise<Response>;
   /** Answers a request in the runtime-neutral form `fetch` and the Node bridge share. */
   handle(input: HttpInput): Promise<HttpReply>;
   /**
@@ -158,10 +156,10 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
     }
   };
 
-  const fetch = async (request: Request, context: FetchContext = {}): Promise<Response> => {
+  const fetch = async (request: Request, extras: RequestExtras = {}): Promise<Response> => {
     // A Request's URL is always absolute and valid.
-    const reply = await handle(fetchInput(request, new URL(request.url), context));
-    return toResponse(reply, context.signal ?? request.signal);
+    const reply = await handle(fetchInput(request, new URL(request.url), extras));
+    return toResponse(reply, extras.signal ?? request.signal);
   };
 
   return { fetch, handle, handles };
