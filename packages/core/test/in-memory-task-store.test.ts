@@ -4,7 +4,6 @@ import {
   encodePageToken,
   InMemoryTaskStore,
   InvalidPageTokenError,
-  type StreamResponse,
   type Task,
   type TaskKey,
   type TaskListQuery,
@@ -24,17 +23,13 @@ function fakeClock(start = T0) {
 
 const SCOPE: TaskScope = { tenant: "", owner: "" };
 
-/** The status update that brings a task to `task.status`: small beside the task. */
-function statusOf(task: Task): StreamResponse {
-  return {
-    statusUpdate: { taskId: task.id, contextId: task.contextId ?? "", status: task.status },
-  };
-}
-
-/** Stores `task` after its log's last event (a status update), at whatever version it is. */
+/**
+ * Stores `task` as the next event of its log, at whatever version it is: a `{ task }` event,
+ * so that the stored task is the fold of the log, as the store expects.
+ */
 async function save(store: TaskStore, k: TaskKey, task: Task): Promise<void> {
   const version = (await store.get(k))?.version ?? 0;
-  const result = await store.append(k, version, statusOf(task), task);
+  const result = await store.append(k, version, { task }, task);
   if (!result.ok) throw new Error("lost a race no test runs");
 }
 
@@ -729,12 +724,13 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
     expect(await listIds(store, {}, alice)).toEqual(["a2", "a1"]);
   });
 
+  // Each task counts about twice its JSON: the task, and its log (here, one event holding it).
   it("holds an owner to maxBytesPerOwner, evicting its own finished tasks first", async () => {
-    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 20_000 });
     await save(store, key("b-done", bob), sized("b-done", "TASK_STATE_COMPLETED", 3000));
     await save(store, key("a-done", alice), sized("a-done", "TASK_STATE_COMPLETED", 4000));
     await save(store, key("a-open", alice), sized("a-open", "TASK_STATE_WORKING", 4000));
-    expect(store.bytesOf("alice")).toBeGreaterThan(8000);
+    expect(store.bytesOf("alice")).toBeGreaterThan(16_000);
     // Alice's next task needs room: her own finished task goes, Bob's stays.
     await save(store, key("a-new", alice), sized("a-new", "TASK_STATE_WORKING", 4000));
     expect((await listIds(store, {}, alice)).sort()).toEqual(["a-new", "a-open"]);
@@ -751,7 +747,7 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
   });
 
   it("counts an owner across tenants: a tenant in the path buys no extra budget", async () => {
-    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 10_000 });
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytesPerOwner: 20_000 });
     await save(
       store,
       key("x", { tenant: "t1", owner: "eve" }),
@@ -769,7 +765,7 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
 
   it("makes room in maxBytes from the largest owner's finished tasks, oldest first", async () => {
     const clock = fakeClock();
-    const store = new InMemoryTaskStore({ clock, maxBytes: 22_000 });
+    const store = new InMemoryTaskStore({ clock, maxBytes: 44_000 });
     await save(store, key("b1", bob), sized("b1", "TASK_STATE_COMPLETED", 3000));
     clock.t += 1;
     await save(store, key("b2", bob), sized("b2", "TASK_STATE_COMPLETED", 3000));
@@ -785,11 +781,11 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
     await save(store, key("a2", alice), sized("a2", "TASK_STATE_WORKING", 3000));
     expect((await listIds(store, {}, bob)).sort()).toEqual(["b2", "b3"]);
     expect(await listIds(store, {}, { tenant: "", owner: "carol" })).toEqual(["c1"]);
-    expect(store.bytes).toBeLessThanOrEqual(22_000);
+    expect(store.bytes).toBeLessThanOrEqual(44_000);
   });
 
   it("refuses what no finished task can make room for, and lets a task finish all the same", async () => {
-    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytes: 10_000 });
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxBytes: 20_000 });
     await save(store, key("a", alice), sized("a", "TASK_STATE_WORKING", 4000));
     await save(store, key("b", bob), sized("b", "TASK_STATE_WORKING", 4000));
     await expect(
@@ -801,7 +797,7 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
     // Reaching a terminal state may pass the budget by a little, so no task is stuck open.
     await save(store, key("a", alice), sized("a", "TASK_STATE_FAILED", 5000));
     expect((await getTask(store, key("a", alice)))?.status.state).toBe("TASK_STATE_FAILED");
-    expect(store.bytes).toBeLessThan(10_000 + 64 * 1024);
+    expect(store.bytes).toBeLessThan(20_000 + 64 * 1024);
   });
 
   it("keeps its byte count exact through updates, eviction and expiry", async () => {
@@ -814,10 +810,11 @@ describe("InMemoryTaskStore: byte budgets and fairness", () => {
     await save(store, key("a", alice), sized("a", "TASK_STATE_WORKING", 1000));
     const one = store.bytes;
     expect(one).toBeGreaterThan(1000);
-    // The same task again: only its log grows, by the event's JSON.
+    // The same task again: its log grows by the event's JSON, and the running task, counted
+    // at the size of its log, as much again.
     const again = sized("a", "TASK_STATE_WORKING", 1000);
     await save(store, key("a", alice), again);
-    expect(store.bytes).toBe(one + JSON.stringify(statusOf(again)).length);
+    expect(store.bytes).toBe(one + 2 * JSON.stringify({ task: again }).length);
     await save(store, key("a", alice), sized("a", "TASK_STATE_COMPLETED", 3000));
     await save(store, key("b", bob), sized("b", "TASK_STATE_WORKING", 10));
     expect(store.bytes).toBe(store.bytesOf("alice") + store.bytesOf("bob"));

@@ -307,6 +307,8 @@ describe("a slow stream reader is bounded", () => {
         await go.promise;
         for (let i = 0; i < 100; i++) {
           await task.artifact({ artifactId: "out", parts: [{ text: `${i}:${"y".repeat(4000)}` }] });
+          // As an agent doing any I/O between its events does: a reader keeping up gets a turn.
+          await new Promise((resolve) => setImmediate(resolve));
         }
         await task.complete("done");
       },

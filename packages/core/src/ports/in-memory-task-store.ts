@@ -51,8 +51,16 @@ export interface InMemoryTaskStoreOptions {
 
 interface Entry {
   scope: TaskScope;
-  /** The task as JSON: compact, and nothing for the garbage collector to trace. */
-  json: string;
+  /**
+   * The task as JSON once it pauses or finishes: compact, and nothing for the garbage
+   * collector to trace; `undefined` while it runs.
+   */
+  json: string | undefined;
+  /**
+   * The task as appended while it runs (the fold of its log, whose every event was
+   * serialised): serialising it again at each event would cost its whole size each time.
+   */
+  running: Task | undefined;
   /** The number of the task's last event. */
   version: number;
   /**
@@ -103,6 +111,11 @@ function textBytes(json: string): number {
   return json.length * (TWO_BYTE.test(json) ? 2 : 1);
 }
 
+/** The entry's task as JSON, made once for a running one. */
+function jsonOfEntry(entry: Entry): string {
+  return entry.json ?? jsonOf(entry.running!);
+}
+
 function statusTime(task: Task): number {
   const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
   return Number.isNaN(time) ? 0 : time;
@@ -117,9 +130,11 @@ function positive(value: number, name: string): number {
 
 /**
  * The default `TaskStore`: process memory, bounded in bytes overall and per owner (and in
- * task count, when asked), and in how long tasks live. Every task is held as its JSON, with
- * its log (each event as JSON), and both count against the budgets. Watchers are told of
- * each event synchronously, as it is appended.
+ * task count, when asked), and in how long tasks live. Every event is held as JSON (so one
+ * that cannot be serialised is refused as it is appended), and so is every task that has
+ * paused or finished; a running task is held as appended, and counted at the size of its
+ * log, until it pauses or finishes. Watchers are told of each event synchronously, as it is
+ * appended.
  *
  * When a save would pass a budget, finished tasks make room: the saving owner's oldest
  * first, then (for the overall budgets) the oldest of whichever owner holds the most.
@@ -180,7 +195,7 @@ export class InMemoryTaskStore implements TaskStore {
 
   async get(key: TaskKey): Promise<StoredTask | undefined> {
     const entry = this.#live(taskKeyString(key));
-    return entry && { task: parseTask(entry.json), version: entry.version };
+    return entry && { task: parseTask(jsonOfEntry(entry)), version: entry.version };
   }
 
   async append(
@@ -196,19 +211,25 @@ export class InMemoryTaskStore implements TaskStore {
     if ((previous?.version ?? 0) !== expectedVersion) {
       return {
         ok: false,
-        current: previous && { task: parseTask(previous.json), version: previous.version },
+        current: previous && {
+          task: parseTask(jsonOfEntry(previous)),
+          version: previous.version,
+        },
       };
     }
-    // Serialised before anything changes: a task or event that cannot be (a cycle, a BigInt,
-    // nesting too deep for the engine) throws here and the stored version stays. The JSON of
-    // a task that pauses or finishes is remembered: it is what a blocking send answers with;
-    // the event's is what streams send.
+    // Serialised before anything changes: an event, or a pausing or finishing task, that
+    // cannot be (a cycle, a BigInt, nesting too deep for the engine) throws here and the
+    // stored version stays. The JSON is remembered: the event's is what streams send, the
+    // task's what a blocking send answers with.
     const state = task.status.state;
     const finished = isTerminal(state);
-    const json = finished || isInterrupted(state) ? taskJson(task) : JSON.stringify(task);
-    const eventJson = jsonOf(event);
+    // Plain JSON (not remembered by identity): watchers are handed the text with the event.
+    const eventJson = JSON.stringify(event);
+    const json = finished || isInterrupted(state) ? taskJson(task) : undefined;
     const eventBytes = (previous?.eventBytes ?? 0) + textBytes(eventJson);
-    const bytes = textBytes(json) + eventBytes + ENTRY_OVERHEAD_BYTES;
+    // A running task is the fold of its log: about as large.
+    const taskBytes = json === undefined ? eventBytes : textBytes(json);
+    const bytes = taskBytes + eventBytes + ENTRY_OVERHEAD_BYTES;
     const victims = this.#makeRoom(id, key.owner, previous, bytes, finished);
     for (const [victimId, victim] of victims) this.#remove(victimId, victim);
     // Victims are taken oldest first: drop their now stale pairs from the queues' heads, so
@@ -228,6 +249,7 @@ export class InMemoryTaskStore implements TaskStore {
     const entry: Entry = {
       scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
       json,
+      running: json === undefined ? task : undefined,
       version: expectedVersion + 1,
       events,
       eventBytes,
@@ -242,7 +264,7 @@ export class InMemoryTaskStore implements TaskStore {
     this.#add(id, entry);
     const watchers = this.#watchers.get(id);
     if (watchers) {
-      const record: TaskLogEvent = { seq: entry.version, event };
+      const record: TaskLogEvent = { seq: entry.version, event, json: eventJson };
       for (const listener of watchers) {
         try {
           listener(record);
@@ -267,7 +289,7 @@ export class InMemoryTaskStore implements TaskStore {
         parsedSinceYield = 0;
       }
       const json = entry.events[i]!;
-      read.push({ seq: i + 1, event: JSON.parse(json) as StreamResponse });
+      read.push({ seq: i + 1, event: JSON.parse(json) as StreamResponse, json });
       parsedSinceYield += json.length;
     }
     return read;
@@ -343,9 +365,10 @@ export class InMemoryTaskStore implements TaskStore {
     let pageBytes = 0;
     for (let i = start; i < matching.length && page.length < query.pageSize; i++) {
       const entry = matching[i]!;
-      if (page.length > 0 && pageBytes + entry.json.length > (query.maxBytes ?? Infinity)) break;
+      const json = jsonOfEntry(entry);
+      if (page.length > 0 && pageBytes + json.length > (query.maxBytes ?? Infinity)) break;
       page.push(entry);
-      pageBytes += entry.json.length;
+      pageBytes += json.length;
     }
     const last = page[page.length - 1];
     const hasMore = start + page.length < matching.length;
@@ -357,8 +380,9 @@ export class InMemoryTaskStore implements TaskStore {
         await yieldToEventLoop();
         parsedSinceYield = 0;
       }
-      tasks.push(parseTask(entry.json));
-      parsedSinceYield += entry.json.length;
+      const json = jsonOfEntry(entry);
+      tasks.push(parseTask(json));
+      parsedSinceYield += json.length;
     }
     return {
       tasks,

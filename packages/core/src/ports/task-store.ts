@@ -63,6 +63,11 @@ export interface StoredTask {
 export interface TaskLogEvent {
   seq: number;
   event: StreamResponse;
+  /**
+   * The event as JSON, when the store has it at hand (streams then send it as it is, rather
+   * than serialise the event again). Optional: readers serialise the event themselves.
+   */
+  json?: string;
 }
 
 /** Told of each event appended to a task, in order, once each. */

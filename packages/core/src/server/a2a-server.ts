@@ -137,6 +137,7 @@ export class A2AServer {
     }
     const execution = await this.#prepare(params, call);
     const feed = this.#feed(execution.key, untilPause);
+    execution.onError((error) => feed.fail(error));
     execution.start({ createFirst: true });
     let created: Awaited<ReturnType<Execution["until"]>>;
     try {
@@ -150,7 +151,6 @@ export class A2AServer {
       throw errors.internal();
     }
     feed.begin([{ seq: created.version, event: { task: created.task } }], created.version);
-    execution.until("paused").catch((error: unknown) => feed.fail(error));
     // A run that ends without a pause still ends its stream, once the stream has every event
     // the run wrote (a store's watchers may hear of them later).
     void execution.until("done").then((outcome) => {

@@ -9,9 +9,11 @@ import type { StreamEnd } from "./stream-ends.js";
 export interface StreamEvent<T = StreamResponse> {
   id: string | undefined;
   event: T;
+  /** The event as JSON, when the store handed it over: sent as it is. */
+  json?: string | undefined;
 }
 
-const sizeOf = (item: StreamEvent) => payloadBytes(item.event);
+const sizeOf = (item: StreamEvent) => item.json?.length ?? payloadBytes(item.event);
 
 /**
  * One reader's stream of a task's log. It watches the task from the moment it is made, and
@@ -97,7 +99,7 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
   }
 
   #item(event: TaskLogEvent): StreamEvent {
-    return { id: eventId(this.#taskId, event.seq), event: event.event };
+    return { id: eventId(this.#taskId, event.seq), event: event.event, json: event.json };
   }
 
   #offer(event: TaskLogEvent): void {

@@ -9,6 +9,7 @@ import type { ProtocolVersion } from "../types/protocol-version.js";
 import { describe } from "../util/describe-error.js";
 import { jsonTextNestsDeeper, valueNestsDeeper } from "../util/json-measure.js";
 import { withoutStack } from "../util/without-stack.js";
+import { resultJson } from "../wire/task-json.js";
 import type { AgentExtension } from "../wire/v1/index.js";
 import { isJsonMediaType } from "./read-body.js";
 import { eventFrames, SSE_HEADERS } from "./sse.js";
@@ -140,7 +141,8 @@ const WAITED = Symbol("waited");
 export async function openEventStream<T>(
   deps: Pick<BindingDeps, "keepAliveMs">,
   events: AsyncIterator<StreamEvent<T>>,
-  encode: (event: T) => string,
+  /** The `data:` text of an event, given the event as JSON. */
+  encode: (json: string) => string,
   encodeError: (error: unknown) => string,
   errorEvent?: string,
 ): Promise<HttpReply> {
@@ -165,7 +167,7 @@ export async function openEventStream<T>(
   const body = eventFrames({
     first: first === WAITED ? { pending: read } : { event: first.value },
     rest: events,
-    encode: (item) => encode(item.event),
+    encode: (item) => encode(item.json ?? resultJson(item.event)),
     idOf: (item) => item.id,
     encodeError,
     errorEvent,

@@ -9,10 +9,16 @@ import type { Task } from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 
 /**
- * Appends an event to a task's log (see `TaskStore.append`); a store whose budget is spent
- * becomes the client's RESOURCE_EXHAUSTED (429), with the budget named, so a caller knows to
- * try again later.
+ * A store's refusal as the client sees it: a spent budget is RESOURCE_EXHAUSTED (429), with
+ * the budget named, so a caller knows to try again later; anything else as it is.
  */
+export function storeRefusal(error: unknown): unknown {
+  return error instanceof TaskStoreFullError
+    ? errors.resourceExhausted(`The task store is full: ${error.message}`, error.limit)
+    : error;
+}
+
+/** Appends an event to a task's log (see `TaskStore.append`), refusals as `storeRefusal`. */
 export async function appendEvent(
   store: TaskStore,
   key: TaskKey,
@@ -23,9 +29,6 @@ export async function appendEvent(
   try {
     return await store.append(key, expectedVersion, event, task);
   } catch (error) {
-    if (error instanceof TaskStoreFullError) {
-      throw errors.resourceExhausted(`The task store is full: ${error.message}`, error.limit);
-    }
-    throw error;
+    throw storeRefusal(error);
   }
 }

@@ -1,7 +1,7 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
-import type { TaskKey, TaskLogEvent, TaskStore } from "../../ports/task-store.js";
+import type { AppendResult, TaskKey, TaskLogEvent, TaskStore } from "../../ports/task-store.js";
 import { describe } from "../../util/describe-error.js";
 import {
   isInterrupted,
@@ -21,7 +21,7 @@ import type {
   RequestContext,
   TaskHelper,
 } from "./agent-executor.js";
-import { appendEvent } from "./append-event.js";
+import { storeRefusal } from "./append-event.js";
 import { type EventSource, statusEvent } from "./events.js";
 import { ExecutionTaskHelper } from "./task-helper.js";
 import { applyEvent, withArtifact, withMessage, withStatus } from "./task-reducer.js";
@@ -50,6 +50,9 @@ export type ExecutionOutcome = { task: Task; version: number } | { message: Mess
 export type ExecutionPhase = "created" | "paused" | "done";
 
 const RANK: Readonly<Record<ExecutionPhase, number>> = { created: 1, paused: 2, done: 3 };
+
+/** Makes an event from the task as it is, with the task after it. */
+type EventMaker = (task: Task) => { payload: StreamResponse; next: Task };
 
 /** What the waiters of a phase get: the outcome, or the error the request ends with. */
 type Settlement = { outcome: ExecutionOutcome } | { error: unknown };
@@ -136,7 +139,11 @@ export class Execution {
   #version: number;
   /** The sequence number of the event being appended, 0 when none is. */
   #writing = 0;
-  #chain: Promise<unknown> = Promise.resolve();
+  /** An event is being appended; the writes waiting for it, in order. */
+  #writingNow = false;
+  #waitingWrites: Array<() => void> = [];
+  /** Told when no write is under way or waiting. */
+  #whenIdle: Array<() => void> = [];
   #deadline: ReturnType<typeof setTimeout> | undefined;
   #unwatch: (() => void) | undefined;
   /** The task was created before the agent ran, for a client that would not wait. */
@@ -144,8 +151,10 @@ export class Execution {
   /** The agent was told to stop (canceled, timed out, or its task finished elsewhere). */
   #stopped = false;
   #rank = 0;
-  #settlement: Settlement | undefined;
+  /** What each phase was reached with (by rank): the first settlement of a phase is its own. */
+  readonly #settlements: Array<Settlement | undefined> = [];
   #waiters: Waiter[] = [];
+  #onError: ((error: unknown) => void) | undefined;
   readonly #source: EventSource;
 
   constructor(deps: ExecutionDeps, init: ExecutionInit) {
@@ -181,6 +190,14 @@ export class Execution {
   }
 
   /**
+   * Tells `listener`, synchronously, of the error the request ends with, as the run reaches
+   * it: before anything the run writes after it (the failed task) reaches a stream.
+   */
+  onError(listener: (error: unknown) => void): void {
+    this.#onError = listener;
+  }
+
+  /**
    * Starts the agent. Call once, after the execution is registered. With `createFirst`, a
    * new task is created (SUBMITTED) before the agent runs, so `created` is reached at once
    * for a client that asked not to wait or to stream, however long the agent takes.
@@ -189,22 +206,35 @@ export class Execution {
     const timeout = this.#deps.runTimeoutMs;
     if (timeout !== undefined)
       this.#deadline = setTimeout(() => void this.#expire(timeout), timeout);
-    this.#unwatch = this.#deps.store.watch(this.key, (event) => this.#heard(event));
+    // A run hears of its task's events once there is a task (a message answer has none).
+    if (this.#task) this.#watch();
     void this.#run(options.createFirst === true);
   }
 
-  /** Moves the run to `phase` (never back) and answers the waiters that phase satisfies. */
+  #watch(): void {
+    this.#unwatch = this.#deps.store.watch(this.key, (event) => this.#heard(event));
+  }
+
+  /**
+   * Moves the run to `phase` (never back): the phases it passes are reached with
+   * `settlement`, and the waiters they satisfy are answered. A phase already reached keeps
+   * what it was reached with.
+   */
   #settle(phase: ExecutionPhase, settlement?: Settlement): void {
-    if (settlement && this.#rank < RANK.done) this.#settlement = settlement;
-    this.#rank = Math.max(this.#rank, RANK[phase]);
+    const rank = RANK[phase];
+    for (let passed = this.#rank + 1; passed <= rank; passed++) {
+      this.#settlements[passed] = settlement;
+    }
+    if (settlement && "error" in settlement && rank > this.#rank) this.#onError?.(settlement.error);
+    this.#rank = Math.max(this.#rank, rank);
     this.#answerWaiters();
   }
 
   #answerWaiters(): void {
     if (this.#waiters.length === 0) return;
     const waiting: Waiter[] = [];
-    const settlement = this.#settlement;
     for (const waiter of this.#waiters) {
+      const settlement = this.#settlements[waiter.rank];
       if (waiter.rank > this.#rank) waiting.push(waiter);
       else if (waiter.rank === RANK.done) waiter.resolve(outcomeOf(settlement));
       else if (settlement && "error" in settlement) waiter.reject(settlement.error);
@@ -271,7 +301,7 @@ export class Execution {
 
   /** The run's deadline passed: the task fails with a status message saying so. */
   async #expire(timeoutMs: number): Promise<void> {
-    if (this.#rank >= RANK.done || (!this.#task && this.#settlement)) return;
+    if (this.#rank >= RANK.done || (!this.#task && this.#rank >= RANK.paused)) return;
     const text = `The agent did not finish within ${timeoutMs} ms.`;
     try {
       await this.publishStatus("TASK_STATE_FAILED", text);
@@ -313,11 +343,12 @@ export class Execution {
       if (this.#task) {
         // A continued task: the new message joins its history before the agent runs.
         const message = this.context.userMessage;
-        const joined = await this.#publish((task) => ({
+        await this.#publish((task) => ({
           payload: { message },
           next: withMessage(task, message),
         }));
-        if (!joined) {
+        // The task finished before the message joined it (a cancel came first).
+        if (isTerminal(this.#task.status.state)) {
           throw errors.unsupportedOperation(
             `Task ${this.key.taskId} finished before the message reached it`,
             { taskId: this.key.taskId },
@@ -325,10 +356,7 @@ export class Execution {
         }
       } else if (createFirst) {
         this.#createdFirst = true;
-        await this.#enqueue(async () => {
-          await this.#create();
-          return true;
-        });
+        await this.#publish(undefined);
       }
       const result = await this.#deps.executor.execute(this.context, this.helper);
       if (result !== undefined && result !== null) await this.#answer(result);
@@ -402,13 +430,13 @@ export class Execution {
 
   async #finish(): Promise<void> {
     try {
-      await this.#chain;
+      await this.#writesDone();
       const state = this.#task?.status.state;
       // No task and no answer, or a task left neither finished nor waiting for the client
       // (even when a message answered the send): nobody would ever move it on.
       const abandoned =
         state === undefined
-          ? this.#settlement === undefined
+          ? this.#rank < RANK.paused
           : !(isTerminal(state) || isInterrupted(state));
       if (abandoned) {
         await this.publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
@@ -441,7 +469,7 @@ export class Execution {
     return this.#publish((task) => {
       const event = statusEvent(this.#source, state, message, metadata);
       return { payload: { statusUpdate: event }, next: withStatus(task, event) };
-    }).then(() => undefined);
+    });
   }
 
   /** @internal for the task helper */
@@ -464,47 +492,77 @@ export class Execution {
   }
 
   /**
-   * Appends one event to the task's log, in order with every other event of this run.
-   * Resolves `false` when the task is terminal (the event is dropped); when another writer
-   * appended first, the event is made again from the task as it now is.
+   * Appends one event to the task's log (creating the task first if it has none; with no
+   * `make`, only that), in order with every other event of this run. The event is dropped
+   * when the task is terminal; when another writer appended first, it is made again from the
+   * task as it now is.
    */
-  #publish(make: (task: Task) => { payload: StreamResponse; next: Task }): Promise<boolean> {
-    return this.#enqueue(async () => {
-      if (!this.#task) await this.#create();
-      for (let attempt = 1; ; attempt++) {
-        const current = this.#task!;
-        if (isTerminal(current.status.state)) {
-          this.#deps.logger.debug("event after a terminal state ignored", {
-            taskId: this.key.taskId,
-          });
-          return false;
-        }
-        const { payload, next } = make(current);
-        if (await this.#append(payload, next)) {
-          if ("statusUpdate" in payload) {
-            const { state } = next.status;
-            if (isTerminal(state) || isInterrupted(state)) {
-              this.#settle("paused", { outcome: { task: next, version: this.#version } });
-            }
-          } else if ("message" in payload && payload.message.role === "ROLE_USER") {
-            this.#settle("created", { outcome: { task: next, version: this.#version } });
-          }
-          return true;
-        }
-        if (attempt >= MAX_APPEND_ATTEMPTS) throw errors.internal();
-      }
+  #publish(make: EventMaker | undefined): Promise<void> {
+    if (!this.#writingNow) return this.#write(make);
+    return new Promise((resolve, reject) => {
+      this.#waitingWrites.push(() => this.#write(make).then(resolve, reject));
     });
+  }
+
+  /** One write, then the next waiting one; a failed write does not stop the next. */
+  async #write(make: EventMaker | undefined): Promise<void> {
+    this.#writingNow = true;
+    try {
+      if (!this.#task) await this.#create();
+      if (make) await this.#appendMade(make);
+    } finally {
+      const next = this.#waitingWrites.shift();
+      if (next) next();
+      else {
+        this.#writingNow = false;
+        for (const idle of this.#whenIdle.splice(0)) idle();
+      }
+    }
+  }
+
+  /** Resolves once no write is under way or waiting. */
+  #writesDone(): Promise<void> | undefined {
+    if (!this.#writingNow) return undefined;
+    return new Promise<void>((resolve) => this.#whenIdle.push(resolve));
+  }
+
+  async #appendMade(make: EventMaker): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = this.#task!;
+      if (isTerminal(current.status.state)) {
+        this.#deps.logger.debug("event after a terminal state ignored", {
+          taskId: this.key.taskId,
+        });
+        return;
+      }
+      const { payload, next } = make(current);
+      if (await this.#append(payload, next)) {
+        if ("statusUpdate" in payload) {
+          const { state } = next.status;
+          if (isTerminal(state) || isInterrupted(state)) {
+            this.#settle("paused", { outcome: { task: next, version: this.#version } });
+          }
+        } else if ("message" in payload && payload.message.role === "ROLE_USER") {
+          this.#settle("created", { outcome: { task: next, version: this.#version } });
+        }
+        return;
+      }
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw errors.internal();
+    }
   }
 
   /**
    * Appends with compare-and-swap at the run's version. On a lost race the run adopts the
    * task as it now is, and stops the agent if it has ended; resolves whether it appended.
+   * A store whose budget is spent becomes the client's RESOURCE_EXHAUSTED (429).
    */
   async #append(payload: StreamResponse, next: Task): Promise<boolean> {
     this.#writing = this.#version + 1;
-    let result: Awaited<ReturnType<TaskStore["append"]>>;
+    let result: AppendResult;
     try {
-      result = await appendEvent(this.#deps.store, this.key, this.#version, payload, next);
+      result = await this.#deps.store.append(this.key, this.#version, payload, next);
+    } catch (error) {
+      throw storeRefusal(error);
     } finally {
       this.#writing = 0;
     }
@@ -530,13 +588,6 @@ export class Execution {
     return false;
   }
 
-  /** Runs `step` after every step before it; a failed step does not stop the next. */
-  #enqueue(step: () => Promise<boolean>): Promise<boolean> {
-    const run = this.#chain.then(step);
-    this.#chain = run.catch(() => {});
-    return run;
-  }
-
   /** The first event of a new task creates it as SUBMITTED, with the user's message. */
   async #create(): Promise<void> {
     const task: Task = {
@@ -548,6 +599,7 @@ export class Execution {
       },
       history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
     };
+    if (!this.#unwatch) this.#watch();
     // A new task's id is fresh: losing at version 0 would mean the id was taken.
     if (!(await this.#append({ task }, task))) throw errors.internal();
     this.#settle("created", { outcome: { task, version: this.#version } });

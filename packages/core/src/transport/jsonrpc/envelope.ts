@@ -41,7 +41,12 @@ export function parseEnvelope(body: unknown): JsonRpcRequest {
 /** A JSON-RPC success response body; it always has `result` (`null` for no value). */
 export function resultBody(id: JsonRpcId, result: unknown): string {
   if (result === undefined) return JSON.stringify({ jsonrpc: "2.0", id, result: null });
-  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJson(result)}}`;
+  return resultEnvelope(id, resultJson(result));
+}
+
+/** A JSON-RPC success response body around a result already serialised. */
+export function resultEnvelope(id: JsonRpcId, resultJsonText: string): string {
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJsonText}}`;
 }
 
 /** A JSON-RPC error response body, with `google.rpc` details in `error.data`. */

@@ -16,7 +16,7 @@ import {
   type JsonRpcId,
   parseEnvelope,
   readableId,
-  resultBody,
+  resultEnvelope,
   resultReply,
 } from "./envelope.js";
 
@@ -50,7 +50,7 @@ export async function handleJsonRpc(
       return await openEventStream(
         deps,
         invoked.events,
-        (event) => resultBody(rpc.id, event),
+        (json) => resultEnvelope(rpc.id, json),
         (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
       );
     } catch (error) {

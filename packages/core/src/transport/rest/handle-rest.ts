@@ -130,7 +130,7 @@ async function answerRest(
     return await openEventStream(
       deps,
       invoked.events,
-      (event) => resultJson(event),
+      (json) => json,
       (error) => errorBody(toA2AError(error, deps.logger)),
       // REST clients tell an error frame from an event by its type, not by its data.
       "error",
