@@ -1,4 +1,6 @@
 import * as main from "@a2a-mount/core";
+import * as internal from "@a2a-mount/core/internal";
+import * as node from "@a2a-mount/core/node";
 import * as wire from "@a2a-mount/core/wire";
 import * as wire03 from "@a2a-mount/core/wire/v03";
 import { describe, expect, it } from "vitest";
@@ -17,5 +19,27 @@ describe("@a2a-mount/core entries", () => {
       false,
     );
     expect(wire03.Part.safeParse({ kind: "text", text: "hi" }).success).toBe(true);
+  });
+});
+
+describe("what users get and what adapters get", () => {
+  it("gives apps createA2A and toNodeHandler, and adapters their hooks on /internal only", () => {
+    expect(Object.keys(node).sort()).toEqual(["toNodeHandler"]);
+    for (const hook of ["handleNodeRequest", "internalsOf", "pathnameOf", "principalFromUser"]) {
+      expect(Object.keys(internal)).toContain(hook);
+      expect(Object.keys(main)).not.toContain(hook);
+      expect(Object.keys(node)).not.toContain(hook);
+    }
+    const a2a = main.createA2A({
+      card: {
+        name: "t",
+        description: "t",
+        version: "1",
+        skills: [{ id: "s", name: "s", description: "s", tags: ["t"] }],
+      },
+      executor: async () => {},
+    });
+    expect(Object.keys(a2a).sort()).toEqual(["fetch", "stats"]);
+    expect(internal.internalsOf(a2a).maxBodyBytes).toBeGreaterThan(0);
   });
 });

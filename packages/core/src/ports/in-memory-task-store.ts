@@ -78,6 +78,8 @@ interface Entry {
   state: TaskState;
   /** Status timestamp in ms, the `ListTasks` sort key. */
   time: number;
+  /** The status timestamp `time` was read from. */
+  stamp: string | undefined;
   finished: boolean;
   /** When the entry expires: a TTL after it finished, or after its last update. */
   expiresAt: number;
@@ -257,7 +259,9 @@ export class InMemoryTaskStore implements TaskStore {
       taskId: task.id,
       contextId: task.contextId,
       state: task.status.state,
-      time: statusTime(task),
+      // The same timestamp as before (an artifact, a message) keeps its parsed time.
+      time: previous && previous.stamp === task.status.timestamp ? previous.time : statusTime(task),
+      stamp: task.status.timestamp,
       finished,
       expiresAt,
     };

@@ -101,21 +101,36 @@ export function buildCallContext(
       );
     }
   }
-  return {
-    version,
-    tenant,
-    principal: auth.principal,
-    agentUrl,
-    authorize: auth.authorize,
-    // Most agents never read headers: build them only for those that do.
-    get headers() {
-      return input.headers();
-    },
-    get lastEventId() {
-      return input.header("last-event-id") ?? undefined;
-    },
-    requestedExtensions,
-  };
+  return new RequestCallContext(input, version, tenant, agentUrl, auth, requestedExtensions);
+}
+
+/** A call context read off a request; a class, so its getters live on the prototype. */
+class RequestCallContext implements CallContext {
+  readonly principal: CallContext["principal"];
+  readonly authorize: CallContext["authorize"];
+  readonly #input: HttpInput;
+
+  constructor(
+    input: HttpInput,
+    readonly version: ProtocolVersion,
+    readonly tenant: string,
+    readonly agentUrl: string,
+    auth: Authenticated,
+    readonly requestedExtensions: readonly string[],
+  ) {
+    this.#input = input;
+    this.principal = auth.principal;
+    this.authorize = auth.authorize;
+  }
+
+  /** Most agents never read headers: they are built only for those that do. */
+  get headers(): Headers {
+    return this.#input.headers();
+  }
+
+  get lastEventId(): string | undefined {
+    return this.#input.header("last-event-id") ?? undefined;
+  }
 }
 
 /** A complete SSE reply of one `data:` frame, for an error a stream client reads as one. */
