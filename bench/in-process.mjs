@@ -3,6 +3,7 @@
 // process, pinned to one CPU, with `--expose-gc` and a young generation large enough that no
 // garbage collection runs while allocation is measured.
 // Usage: node --expose-gc --min-semi-space-size=128 --max-semi-space-size=128 in-process.mjs <scenario>
+// (IN_FLIGHT=32 times the requests with 32 under way at once instead of one after another.)
 import { createHook } from "node:async_hooks";
 import { silentLogger } from "@a2a-mount/core";
 import { internalsOf } from "@a2a-mount/core/internal";
@@ -47,10 +48,16 @@ async function taskId() {
 const body = scenario.body(scenario.needsTask ? await taskId() : undefined);
 for (let i = 0; i < 20_000; i++) await once(body); // warm-up: optimised code, a full store
 
-// Time: many requests in a row.
+// Time: many requests in a row, or with IN_FLIGHT of them under way at once (as a server
+// under load has them), each worker starting its next request when one ends.
 const timed = 50_000;
+const inFlight = Number(process.env.IN_FLIGHT ?? 1);
 const start = process.hrtime.bigint();
-for (let i = 0; i < timed; i++) await once(body);
+await Promise.all(
+  Array.from({ length: inFlight }, async (_, worker) => {
+    for (let i = worker; i < timed; i += inFlight) await once(body);
+  }),
+);
 const microsPerRequest = Number(process.hrtime.bigint() - start) / 1000 / timed;
 
 // Bytes: the heap's growth over requests between two full collections, none in between.
@@ -74,6 +81,7 @@ hook.disable();
 console.log(
   JSON.stringify({
     scenario: scenario.id,
+    inFlight,
     microsPerRequest,
     bytesPerRequest,
     promisesPerRequest: promises / counted,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { A2AError, type AgentExecuteFn, InMemoryTaskStore, type Logger } from "../src/index.js";
-import { gate, makeAgent, rpc, userMessage } from "./helpers.js";
+import { gate, makeAgent, rpc, until, userMessage } from "./helpers.js";
 
 const echo: AgentExecuteFn = async (ctx, task) => {
   await task.working();
@@ -104,6 +104,27 @@ describe("SendMessage", () => {
       },
     });
     expect(store.size).toBe(0);
+  });
+
+  it("drops what an agent publishes after its message answered: no task, nothing watched", async () => {
+    const store = new InMemoryTaskStore();
+    const late = gate();
+    let published: Promise<void> | undefined;
+    const a2a = makeAgent({
+      taskStore: store,
+      executor: (_ctx, task) => {
+        // Publishes once the run is over, as an agent that forgot it had answered.
+        published = late.promise.then(() => task.working("too late"));
+        return { messageId: "reply-1", role: "ROLE_AGENT", parts: [{ text: "hi" }] };
+      },
+    });
+    const { result } = await rpc(a2a, "SendMessage", { message: userMessage("bob") });
+    expect(result.message.messageId).toBe("reply-1");
+    await until(() => a2a.stats().activeExecutions === 0);
+    late.open();
+    await published;
+    expect(store.size).toBe(0);
+    expect(store.watching).toEqual({ tasks: 0, watchers: 0 });
   });
 
   it("continues an input-required task with its taskId, inferring the contextId", async () => {

@@ -508,6 +508,12 @@ export class Execution {
   async #write(make: EventMaker | undefined): Promise<void> {
     this.#writingNow = true;
     try {
+      // The run is over (answered, canceled, timed out): what a straggling agent publishes
+      // now is dropped, and never creates a task.
+      if (this.#rank >= RANK.done) {
+        this.#deps.logger.debug("event after the run ended ignored", { taskId: this.key.taskId });
+        return;
+      }
       if (!this.#task) await this.#create();
       if (make) await this.#appendMade(make);
     } finally {
