@@ -67,28 +67,46 @@ export async function readSse(response: Response): Promise<Json[]> {
   return parseSse(await response.text()).events;
 }
 
-/** Reads SSE events one by one as they arrive. */
-export async function* sseEvents(response: Response): AsyncGenerator<Json> {
+/** One SSE frame: its `id:` (if any) and its `data:` as JSON. */
+export interface Frame {
+  id: string | undefined;
+  data: Json;
+}
+
+/** The frames of an SSE response as they arrive, keeping each frame's id (comments skipped). */
+export async function* sseFrames(response: Response): AsyncGenerator<Frame> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) {
+        if (buffer.trim() !== "") throw new Error(`the stream ended inside a frame: ${buffer}`);
+        return;
+      }
       buffer += value;
       let end = buffer.indexOf("\n\n");
       while (end >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        let id: string | undefined;
+        let data: Json;
         for (const line of block.split("\n")) {
-          if (line.startsWith("data: ")) yield JSON.parse(line.slice(6));
+          if (line.startsWith("id: ")) id = line.slice(4);
+          else if (line.startsWith("data: ")) data = JSON.parse(line.slice(6));
         }
+        if (data !== undefined) yield { id, data };
         end = buffer.indexOf("\n\n");
       }
     }
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/** Reads SSE events one by one as they arrive. */
+export async function* sseEvents(response: Response): AsyncGenerator<Json> {
+  for await (const frame of sseFrames(response)) yield frame.data;
 }
 
 /** A promise with its resolver, for steering an executor from a test. */

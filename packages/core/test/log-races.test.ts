@@ -8,12 +8,14 @@ import {
   type TaskLogListener,
 } from "../src/index.js";
 import {
+  type Frame,
   gate,
   type Json,
   makeAgent,
   readSse,
   rpc,
   rpcRequest,
+  sseFrames,
   until,
   userMessage,
 } from "./helpers.js";
@@ -159,41 +161,6 @@ const storeFor = (slow: readonly Pause[] | undefined): InMemoryTaskStore =>
 
 const slowPauses = (rng: Rng): Pause[] | undefined =>
   rng.chance(0.5) ? Array.from({ length: 16 }, () => randomPause(rng)) : undefined;
-
-/** One SSE frame: its `id:` (if any) and its `data:` as JSON. */
-interface Frame {
-  id: string | undefined;
-  data: Json;
-}
-
-/** The frames of an SSE response as they arrive, keeping each frame's id (comments skipped). */
-async function* sseFrames(response: Response): AsyncGenerator<Frame> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let id: string | undefined;
-        let data: Json;
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) id = line.slice(4);
-          else if (line.startsWith("data: ")) data = JSON.parse(line.slice(6));
-        }
-        if (data !== undefined) yield { id, data };
-        end = buffer.indexOf("\n\n");
-      }
-    }
-    expect(buffer.trim()).toBe("");
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
 
 async function collect(frames: AsyncGenerator<Frame>): Promise<Frame[]> {
   const out: Frame[] = [];
