@@ -1017,3 +1017,59 @@ describe("stores whose watchers and appends take their time", () => {
     expect(seen.after).toBe("TASK_STATE_CANCELED");
   });
 });
+
+describe("a continuation racing a cancel", () => {
+  /** A store whose next `get` reads the task at once but answers only when `release` opens. */
+  class SlowReadStore extends InMemoryTaskStore {
+    holdNext = false;
+    release = gate();
+    override async get(key: TaskKey) {
+      const read = await super.get(key);
+      if (this.holdNext) {
+        this.holdNext = false;
+        await this.release.promise;
+      }
+      return read;
+    }
+  }
+
+  it("never runs the agent for a message whose task was canceled before it joined", async () => {
+    const store = new SlowReadStore();
+    const runs: string[] = [];
+    const logged: string[] = [];
+    const a2a = makeAgent({
+      taskStore: store,
+      logger: { debug() {}, info() {}, warn() {}, error: (message) => logged.push(message) },
+      executor: async (ctx, task) => {
+        runs.push(ctx.text);
+        if (!ctx.task) await task.inputRequired("more?");
+        else await task.complete("thanks");
+      },
+    });
+    const first = await rpc(a2a, "SendMessage", { message: userMessage("first") });
+    const taskId = first.result.task.id;
+    expect(first.result.task.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+    // The continuation reads the waiting task, and is held there while a cancel lands.
+    store.holdNext = true;
+    const continuation = rpc(a2a, "SendMessage", {
+      message: userMessage("second", { taskId }),
+    });
+    await until(() => !store.holdNext);
+    const canceled = await rpc(a2a, "CancelTask", { id: taskId });
+    expect(canceled.result.status.state).toBe("TASK_STATE_CANCELED");
+    store.release.open();
+    const answer = await continuation;
+    // Its message lost the race to the terminal state: the caller gets the task as it ended.
+    expect(answer.result.task.status.state).toBe("TASK_STATE_CANCELED");
+    expect(runs).toEqual(["first"]);
+    // Nothing went wrong: no error is logged.
+    expect(logged).toEqual([]);
+    const log = (await store.readEvents({ tenant: "", owner: "", taskId }, 0))!;
+    expect(log.map((e) => Object.keys(e.event)[0])).toEqual([
+      "task",
+      "statusUpdate",
+      "statusUpdate",
+    ]);
+    await until(() => a2a.stats().activeExecutions === 0);
+  });
+});

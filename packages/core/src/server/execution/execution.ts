@@ -347,13 +347,9 @@ export class Execution {
           payload: { message },
           next: withMessage(task, message),
         }));
-        // The task finished before the message joined it (a cancel came first).
-        if (isTerminal(this.#task.status.state)) {
-          throw errors.unsupportedOperation(
-            `Task ${this.key.taskId} finished before the message reached it`,
-            { taskId: this.key.taskId },
-          );
-        }
+        // The task finished before the message joined it (a cancel came first): the run
+        // stopped there, and its caller has the task as it ended; the agent does not run.
+        if (isTerminal(this.#task.status.state)) return;
       } else if (createFirst) {
         this.#createdFirst = true;
         await this.#publish(undefined);
