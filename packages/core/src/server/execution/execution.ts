@@ -426,7 +426,8 @@ export class Execution {
 
   async #finish(): Promise<void> {
     try {
-      await this.#writesDone();
+      const writing = this.#writesDone();
+      if (writing) await writing;
       const state = this.#task?.status.state;
       // No task and no answer, or a task left neither finished nor waiting for the client
       // (even when a message answered the send): nobody would ever move it on.
@@ -469,12 +470,12 @@ export class Execution {
   }
 
   /** @internal for the task helper */
-  async publishArtifact(input: ArtifactInput, options: ArtifactOptions = {}): Promise<string> {
+  publishArtifact(input: ArtifactInput, options: ArtifactOptions = {}): Promise<string> {
     const artifact =
       typeof input === "string"
         ? { artifactId: this.#deps.newId(), parts: [{ text: input }] }
         : { ...input, artifactId: input.artifactId ?? this.#deps.newId() };
-    await this.#publish((task) => {
+    const published = this.#publish((task) => {
       const event: TaskArtifactUpdateEvent = {
         taskId: this.key.taskId,
         contextId: this.context.contextId,
@@ -484,7 +485,7 @@ export class Execution {
       if (options.lastChunk) event.lastChunk = true;
       return { payload: { artifactUpdate: event }, next: withArtifact(task, event) };
     });
-    return artifact.artifactId;
+    return published.then(() => artifact.artifactId);
   }
 
   /**
@@ -510,8 +511,51 @@ export class Execution {
         this.#deps.logger.debug("event after the run ended ignored", { taskId: this.key.taskId });
         return;
       }
-      if (!this.#task) await this.#create();
-      if (make) await this.#appendMade(make);
+      // A new task is created first (SUBMITTED, with the user's message) by its first event.
+      let creating = !this.#task;
+      for (let attempt = 1; creating || make; attempt++) {
+        let payload: StreamResponse;
+        let next: Task;
+        if (creating) {
+          next = this.#newTask();
+          payload = { task: next };
+          if (!this.#unwatch) this.#watch();
+        } else {
+          const current = this.#task!;
+          if (isTerminal(current.status.state)) {
+            this.#deps.logger.debug("event after a terminal state ignored", {
+              taskId: this.key.taskId,
+            });
+            return;
+          }
+          ({ payload, next } = make!(current));
+        }
+        // Compare-and-swap at the run's version; while it is under way, the run knows the
+        // event it hears of with this number is its own.
+        this.#writing = this.#version + 1;
+        let result: AppendResult;
+        try {
+          result = await this.#deps.store.append(this.key, this.#version, payload, next);
+        } catch (error) {
+          throw storeRefusal(error);
+        } finally {
+          this.#writing = 0;
+        }
+        if (this.#adopt(result, next)) {
+          if (!creating) {
+            this.#reached(payload, next);
+            return;
+          }
+          creating = false;
+          attempt = 0;
+          this.#settle("created", { outcome: { task: next, version: this.#version } });
+        } else if (creating) {
+          // A new task's id is fresh: losing at version 0 would mean the id was taken.
+          throw errors.internal();
+        } else if (attempt >= MAX_APPEND_ATTEMPTS) {
+          throw errors.internal();
+        }
+      }
     } finally {
       const next = this.#waitingWrites.shift();
       if (next) next();
@@ -522,52 +566,29 @@ export class Execution {
     }
   }
 
-  /** Resolves once no write is under way or waiting. */
+  /** Resolves once no write is under way or waiting; `undefined` when none is. */
   #writesDone(): Promise<void> | undefined {
     if (!this.#writingNow) return undefined;
     return new Promise<void>((resolve) => this.#whenIdle.push(resolve));
   }
 
-  async #appendMade(make: EventMaker): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const current = this.#task!;
-      if (isTerminal(current.status.state)) {
-        this.#deps.logger.debug("event after a terminal state ignored", {
-          taskId: this.key.taskId,
-        });
-        return;
+  /** Settles what an appended event reached: a pause or an end, or a continuation joined. */
+  #reached(payload: StreamResponse, next: Task): void {
+    if ("statusUpdate" in payload) {
+      const { state } = next.status;
+      if (isTerminal(state) || isInterrupted(state)) {
+        this.#settle("paused", { outcome: { task: next, version: this.#version } });
       }
-      const { payload, next } = make(current);
-      if (await this.#append(payload, next)) {
-        if ("statusUpdate" in payload) {
-          const { state } = next.status;
-          if (isTerminal(state) || isInterrupted(state)) {
-            this.#settle("paused", { outcome: { task: next, version: this.#version } });
-          }
-        } else if ("message" in payload && payload.message.role === "ROLE_USER") {
-          this.#settle("created", { outcome: { task: next, version: this.#version } });
-        }
-        return;
-      }
-      if (attempt >= MAX_APPEND_ATTEMPTS) throw errors.internal();
+    } else if ("message" in payload && payload.message.role === "ROLE_USER") {
+      this.#settle("created", { outcome: { task: next, version: this.#version } });
     }
   }
 
   /**
-   * Appends with compare-and-swap at the run's version. On a lost race the run adopts the
-   * task as it now is, and stops the agent if it has ended; resolves whether it appended.
-   * A store whose budget is spent becomes the client's RESOURCE_EXHAUSTED (429).
+   * Takes in what an append did: the run's task moves on, or, on a lost race, becomes the
+   * task as it now is (and the agent stops if that has ended). Whether it appended.
    */
-  async #append(payload: StreamResponse, next: Task): Promise<boolean> {
-    this.#writing = this.#version + 1;
-    let result: AppendResult;
-    try {
-      result = await this.#deps.store.append(this.key, this.#version, payload, next);
-    } catch (error) {
-      throw storeRefusal(error);
-    } finally {
-      this.#writing = 0;
-    }
+  #adopt(result: AppendResult, next: Task): boolean {
     if (result.ok) {
       // Unless the run already learned of later events while this append was under way.
       if (result.version > this.#version) {
@@ -590,9 +611,9 @@ export class Execution {
     return false;
   }
 
-  /** The first event of a new task creates it as SUBMITTED, with the user's message. */
-  async #create(): Promise<void> {
-    const task: Task = {
+  /** The task a first event creates: SUBMITTED, with the user's message. */
+  #newTask(): Task {
+    return {
       id: this.key.taskId,
       contextId: this.context.contextId,
       status: {
@@ -601,10 +622,6 @@ export class Execution {
       },
       history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
     };
-    if (!this.#unwatch) this.#watch();
-    // A new task's id is fresh: losing at version 0 would mean the id was taken.
-    if (!(await this.#append({ task }, task))) throw errors.internal();
-    this.#settle("created", { outcome: { task, version: this.#version } });
   }
 }
 
