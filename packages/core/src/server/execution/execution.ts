@@ -141,9 +141,9 @@ export class Execution {
   #writing = 0;
   /** An event is being appended; the writes waiting for it, in order. */
   #writingNow = false;
-  #waitingWrites: Array<() => void> = [];
+  #waitingWrites: Array<() => void> | undefined;
   /** Told when no write is under way or waiting. */
-  #whenIdle: Array<() => void> = [];
+  #whenIdle: Array<() => void> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   #unwatch: (() => void) | undefined;
   /** The task was created before the agent ran, for a client that would not wait. */
@@ -497,7 +497,7 @@ export class Execution {
   #publish(make: EventMaker | undefined): Promise<void> {
     if (!this.#writingNow) return this.#write(make);
     return new Promise((resolve, reject) => {
-      this.#waitingWrites.push(() => this.#write(make).then(resolve, reject));
+      (this.#waitingWrites ??= []).push(() => this.#write(make).then(resolve, reject));
     });
   }
 
@@ -557,11 +557,13 @@ export class Execution {
         }
       }
     } finally {
-      const next = this.#waitingWrites.shift();
+      const next = this.#waitingWrites?.shift();
       if (next) next();
       else {
         this.#writingNow = false;
-        for (const idle of this.#whenIdle.splice(0)) idle();
+        const idle = this.#whenIdle;
+        this.#whenIdle = undefined;
+        for (const resolve of idle ?? []) resolve();
       }
     }
   }
@@ -569,7 +571,7 @@ export class Execution {
   /** Resolves once no write is under way or waiting; `undefined` when none is. */
   #writesDone(): Promise<void> | undefined {
     if (!this.#writingNow) return undefined;
-    return new Promise<void>((resolve) => this.#whenIdle.push(resolve));
+    return new Promise<void>((resolve) => (this.#whenIdle ??= []).push(resolve));
   }
 
   /** Settles what an appended event reached: a pause or an end, or a continuation joined. */
