@@ -50,5 +50,17 @@ describe("README example", () => {
       "artifactUpdate",
       "statusUpdate",
     ]);
+
+    // The README's resume: the events after the second one, as the documented curl asks.
+    const taskId = events[0].result.task.id;
+    const resumed = await readSse(
+      await fetch(
+        new Request(`${url}/tasks/${taskId}:subscribe`, {
+          headers: { "A2A-Version": "1.0", "Last-Event-ID": `${taskId}:2` },
+        }),
+      ),
+    );
+    expect(resumed.map((e) => Object.keys(e)[0])).toEqual(["artifactUpdate", "statusUpdate"]);
+    expect(resumed).toEqual(events.slice(2).map((e) => e.result));
   });
 });
