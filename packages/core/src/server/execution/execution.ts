@@ -496,8 +496,10 @@ export class Execution {
    */
   #publish(make: EventMaker | undefined): Promise<void> {
     if (!this.#writingNow) return this.#write(make);
+    this.#waitingWrites ??= [];
+    const waiting = this.#waitingWrites;
     return new Promise((resolve, reject) => {
-      (this.#waitingWrites ??= []).push(() => this.#write(make).then(resolve, reject));
+      waiting.push(() => this.#write(make).then(resolve, reject));
     });
   }
 
@@ -571,7 +573,11 @@ export class Execution {
   /** Resolves once no write is under way or waiting; `undefined` when none is. */
   #writesDone(): Promise<void> | undefined {
     if (!this.#writingNow) return undefined;
-    return new Promise<void>((resolve) => (this.#whenIdle ??= []).push(resolve));
+    this.#whenIdle ??= [];
+    const idle = this.#whenIdle;
+    return new Promise<void>((resolve) => {
+      idle.push(resolve);
+    });
   }
 
   /** Settles what an appended event reached: a pause or an end, or a continuation joined. */
