@@ -1,4 +1,4 @@
-import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
+import { mapInSlices } from "../util/yield-to-event-loop.js";
 import { jsonOf, parseTask, taskJson } from "../wire/task-json.js";
 import type { Task, TaskState } from "../wire/v1/index.js";
 import { isInterrupted, isTerminal } from "../wire/v1/index.js";
@@ -118,6 +118,11 @@ function jsonOfEntry(entry: Entry): string {
   return entry.json ?? jsonOf(entry.running!);
 }
 
+/** The entry's task, as a value of its own, with its version. */
+function storedOf(entry: Entry): StoredTask {
+  return { task: parseTask(jsonOfEntry(entry)), version: entry.version };
+}
+
 function statusTime(task: Task): number {
   const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
   return Number.isNaN(time) ? 0 : time;
@@ -197,7 +202,7 @@ export class InMemoryTaskStore implements TaskStore {
 
   async get(key: TaskKey): Promise<StoredTask | undefined> {
     const entry = this.#live(taskKeyString(key));
-    return entry && { task: parseTask(jsonOfEntry(entry)), version: entry.version };
+    return entry && storedOf(entry);
   }
 
   async append(
@@ -211,13 +216,7 @@ export class InMemoryTaskStore implements TaskStore {
     const id = taskKeyString(key);
     const previous = this.#entries.get(id);
     if ((previous?.version ?? 0) !== expectedVersion) {
-      return {
-        ok: false,
-        current: previous && {
-          task: parseTask(jsonOfEntry(previous)),
-          version: previous.version,
-        },
-      };
+      return { ok: false, current: previous && storedOf(previous) };
     }
     // Serialised before anything changes: an event, or a pausing or finishing task, that
     // cannot be (a cycle, a BigInt, nesting too deep for the engine) throws here and the
@@ -284,19 +283,11 @@ export class InMemoryTaskStore implements TaskStore {
     const entry = this.#live(taskKeyString(key));
     if (!entry) return undefined;
     const from = Math.max(0, Math.floor(afterVersion));
-    const read: TaskLogEvent[] = [];
-    let parsedSinceYield = 0;
-    for (let i = from; i < entry.events.length; i++) {
-      // A long log is parsed a slice at a time, so other requests are served in between.
-      if (parsedSinceYield > PARSE_SLICE_BYTES) {
-        await yieldToEventLoop();
-        parsedSinceYield = 0;
-      }
-      const json = entry.events[i]!;
-      read.push({ seq: i + 1, event: JSON.parse(json) as StreamResponse, json });
-      parsedSinceYield += json.length;
-    }
-    return read;
+    // A long log is parsed a slice at a time, so other requests are served in between.
+    return mapInSlices(entry.events.slice(from), PARSE_SLICE_BYTES, (json, i) => ({
+      value: { seq: from + i + 1, event: JSON.parse(json) as StreamResponse, json },
+      size: json.length,
+    }));
   }
 
   watch(key: TaskKey, listener: TaskLogListener): () => void {
@@ -376,18 +367,11 @@ export class InMemoryTaskStore implements TaskStore {
     }
     const last = page[page.length - 1];
     const hasMore = start + page.length < matching.length;
-    const tasks: Task[] = [];
-    let parsedSinceYield = 0;
-    for (const entry of page) {
-      // A long page is parsed a slice at a time, so other requests are served in between.
-      if (parsedSinceYield > PARSE_SLICE_BYTES) {
-        await yieldToEventLoop();
-        parsedSinceYield = 0;
-      }
+    // A long page is parsed a slice at a time, so other requests are served in between.
+    const tasks = await mapInSlices(page, PARSE_SLICE_BYTES, (entry) => {
       const json = jsonOfEntry(entry);
-      tasks.push(parseTask(json));
-      parsedSinceYield += json.length;
-    }
+      return { value: parseTask(json), size: json.length };
+    });
     return {
       tasks,
       nextPageToken:

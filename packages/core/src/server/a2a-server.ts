@@ -7,7 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
-import { yieldToEventLoop } from "../util/yield-to-event-loop.js";
+import { mapInSlices } from "../util/yield-to-event-loop.js";
 import { taskJson } from "../wire/task-json.js";
 import {
   type CancelTaskRequest,
@@ -24,7 +24,7 @@ import { type CallContext, ownerOf, type TaskOwner } from "./call-context.js";
 import { parseEventId } from "./event-cursor.js";
 import type { AgentExecutorObject } from "./execution/agent-executor.js";
 import { appendEvent } from "./execution/append-event.js";
-import { statusEvent } from "./execution/events.js";
+import { CANCELED_TEXT, statusEvent } from "./execution/events.js";
 import { Execution, type ExecutionDeps } from "./execution/execution.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -195,17 +195,10 @@ export class A2AServer {
     };
     // Each task is serialised here, one at a time with the event loop given back between
     // slices, so a large page never blocks other requests; the reply reuses the text.
-    const tasks: Task[] = [];
-    let sinceYield = 0;
-    for (const task of page.tasks) {
-      if (sinceYield > SERIALISE_SLICE_CHARS) {
-        await yieldToEventLoop();
-        sinceYield = 0;
-      }
+    const tasks = await mapInSlices(page.tasks, SERIALISE_SLICE_CHARS, (task) => {
       const shown = taskView(task, view);
-      sinceYield += taskJson(shown).length;
-      tasks.push(shown);
-    }
+      return { value: shown, size: taskJson(shown).length };
+    });
     return {
       tasks,
       nextPageToken: page.nextPageToken,
@@ -229,7 +222,7 @@ export class A2AServer {
         throw errors.taskNotCancelable(params.id, task.status.state);
       }
       const source = { taskId: task.id, contextId: task.contextId ?? "", clock, newId };
-      const event = statusEvent(source, "TASK_STATE_CANCELED", "The task was canceled.");
+      const event = statusEvent(source, "TASK_STATE_CANCELED", CANCELED_TEXT);
       const next = withStatus(task, event);
       const result = await appendEvent(store, key, stored.version, { statusUpdate: event }, next);
       if (result.ok) return next;

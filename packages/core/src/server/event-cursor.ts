@@ -1,11 +1,13 @@
 import { errors } from "../errors/a2a-error.js";
 
 /**
- * The SSE `id` of a task's event: `<taskId>:<seq>`. Clients treat it as opaque and send it
- * back as `Last-Event-ID` to resume; `undefined` for an id SSE cannot carry (CR, LF, NUL).
+ * What the SSE `id` of each of a task's events starts with: event `seq` is
+ * `<prefix><seq>`, that is `<taskId>:<seq>`. Clients treat it as opaque and send it back as
+ * `Last-Event-ID` to resume. `undefined` for a task id SSE cannot carry (CR, LF, NUL): its
+ * events go without ids.
  */
-export function eventId(taskId: string, seq: number): string | undefined {
-  return /[\r\n\0]/.test(taskId) ? undefined : `${taskId}:${seq}`;
+export function eventIdPrefix(taskId: string): string | undefined {
+  return /[\r\n\0]/.test(taskId) ? undefined : `${taskId}:`;
 }
 
 /** Where a resumed stream picks up: after event `seq` of task `taskId`. */

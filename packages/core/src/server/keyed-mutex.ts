@@ -1,6 +1,7 @@
 /**
- * Runs async sections one at a time per key. Used where a read-modify-write on a task
- * must not interleave with another (continuing, canceling or subscribing to an idle task).
+ * Runs async sections one at a time per key. Used where a check-then-register on a task
+ * must not interleave with another: two continuations of one task (writes to the task
+ * itself are ordered by the store's compare-and-swap).
  */
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<void>>();

@@ -1,6 +1,6 @@
 import type { TaskKey, TaskLogEvent, TaskStore } from "../ports/task-store.js";
 import type { StreamResponse } from "../wire/v1/responses.js";
-import { eventId } from "./event-cursor.js";
+import { eventIdPrefix } from "./event-cursor.js";
 import { EventQueue, type QueueBound } from "./execution/event-queue.js";
 import { payloadBytes } from "./execution/payload-bytes.js";
 import type { StreamEnd } from "./stream-ends.js";
@@ -23,7 +23,8 @@ const sizeOf = (item: StreamEvent) => item.json?.length ?? payloadBytes(item.eve
  */
 export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
   readonly #queue: EventQueue<StreamEvent>;
-  readonly #taskId: string;
+  /** What each event's SSE id starts with (checked once per stream, not per event). */
+  readonly #idPrefix: string | undefined;
   readonly #end: StreamEnd;
   /** Events heard before `begin`; `undefined` once begun. */
   #early: TaskLogEvent[] | undefined = [];
@@ -40,7 +41,7 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
     onClose: () => void,
   ) {
     this.#end = end;
-    this.#taskId = key.taskId;
+    this.#idPrefix = eventIdPrefix(key.taskId);
     this.#queue = new EventQueue(() => {
       unwatch();
       onClose();
@@ -99,7 +100,8 @@ export class TaskFeed implements AsyncIterableIterator<StreamEvent> {
   }
 
   #item(event: TaskLogEvent): StreamEvent {
-    return { id: eventId(this.#taskId, event.seq), event: event.event, json: event.json };
+    const id = this.#idPrefix === undefined ? undefined : `${this.#idPrefix}${event.seq}`;
+    return { id, event: event.event, json: event.json };
   }
 
   #offer(event: TaskLogEvent): void {

@@ -2,6 +2,9 @@ import type { Clock } from "../../ports/clock.js";
 import type { Message, TaskState, TaskStatusUpdateEvent } from "../../wire/v1/index.js";
 import type { AgentMessageInput } from "./agent-executor.js";
 
+/** The status message of a task the server cancels, whoever asked. */
+export const CANCELED_TEXT = "The task was canceled.";
+
 /** What building an event needs to know about the task and the server. */
 export interface EventSource {
   taskId: string;

@@ -22,7 +22,7 @@ import type {
   TaskHelper,
 } from "./agent-executor.js";
 import { storeRefusal } from "./append-event.js";
-import { type EventSource, statusEvent } from "./events.js";
+import { CANCELED_TEXT, type EventSource, statusEvent } from "./events.js";
 import { ExecutionTaskHelper } from "./task-helper.js";
 import { applyEvent, withArtifact, withMessage, withStatus } from "./task-reducer.js";
 
@@ -112,7 +112,6 @@ class ExecutionContext implements RequestContext {
 /** Status message used when the server itself has to fail a task. */
 const AGENT_ERROR_TEXT = "The agent failed while processing the task.";
 const AGENT_STOPPED_TEXT = "The agent stopped without finishing the task.";
-const CANCELED_TEXT = "The task was canceled.";
 /** Appends lost to other writers before a run gives up on an event (each loss is progress). */
 const MAX_APPEND_ATTEMPTS = 16;
 
@@ -138,9 +137,9 @@ export class Execution {
   /** The version of `#task`: the number of the last event of its log this run knows of. */
   #version: number;
   /** The sequence number of the event being appended, 0 when none is. */
-  #writing = 0;
+  #appendingSeq = 0;
   /** An event is being appended; the writes waiting for it, in order. */
-  #writingNow = false;
+  #writeUnderway = false;
   #waitingWrites: Array<() => void> | undefined;
   /** Told when no write is under way or waiting. */
   #whenIdle: Array<() => void> | undefined;
@@ -248,7 +247,7 @@ export class Execution {
    * (or, past a gap, read again); a terminal one stops the agent.
    */
   #heard(event: TaskLogEvent): void {
-    if (event.seq <= this.#version || event.seq === this.#writing || this.#stopped) return;
+    if (event.seq <= this.#version || event.seq === this.#appendingSeq || this.#stopped) return;
     const contiguous = this.#task !== undefined && event.seq === this.#version + 1;
     if (contiguous) {
       this.#task = applyEvent(this.#task!, event.event);
@@ -495,7 +494,7 @@ export class Execution {
    * task as it now is.
    */
   #publish(make: EventMaker | undefined): Promise<void> {
-    if (!this.#writingNow) return this.#write(make);
+    if (!this.#writeUnderway) return this.#write(make);
     this.#waitingWrites ??= [];
     const waiting = this.#waitingWrites;
     return new Promise((resolve, reject) => {
@@ -505,7 +504,7 @@ export class Execution {
 
   /** One write, then the next waiting one; a failed write does not stop the next. */
   async #write(make: EventMaker | undefined): Promise<void> {
-    this.#writingNow = true;
+    this.#writeUnderway = true;
     try {
       // The run is over (answered, canceled, timed out): what a straggling agent publishes
       // now is dropped, and never creates a task.
@@ -534,14 +533,14 @@ export class Execution {
         }
         // Compare-and-swap at the run's version; while it is under way, the run knows the
         // event it hears of with this number is its own.
-        this.#writing = this.#version + 1;
+        this.#appendingSeq = this.#version + 1;
         let result: AppendResult;
         try {
           result = await this.#deps.store.append(this.key, this.#version, payload, next);
         } catch (error) {
           throw storeRefusal(error);
         } finally {
-          this.#writing = 0;
+          this.#appendingSeq = 0;
         }
         if (this.#adopt(result, next)) {
           if (!creating) {
@@ -562,7 +561,7 @@ export class Execution {
       const next = this.#waitingWrites?.shift();
       if (next) next();
       else {
-        this.#writingNow = false;
+        this.#writeUnderway = false;
         const idle = this.#whenIdle;
         this.#whenIdle = undefined;
         for (const resolve of idle ?? []) resolve();
@@ -572,7 +571,7 @@ export class Execution {
 
   /** Resolves once no write is under way or waiting; `undefined` when none is. */
   #writesDone(): Promise<void> | undefined {
-    if (!this.#writingNow) return undefined;
+    if (!this.#writeUnderway) return undefined;
     this.#whenIdle ??= [];
     const idle = this.#whenIdle;
     return new Promise<void>((resolve) => {
