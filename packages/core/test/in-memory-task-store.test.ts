@@ -256,6 +256,46 @@ describe("InMemoryTaskStore: finished task TTL", () => {
     expect(await listIds(store)).toEqual([]);
   });
 
+  it("frees each task's memory on the first write at or after it expires, refreshed ones later", async () => {
+    const clock = fakeClock();
+    const store = new InMemoryTaskStore({
+      clock,
+      unfinishedTaskTtlMs: 2000,
+      finishedTaskTtlMs: 500,
+    });
+    await save(store, key("a"), makeTask("a"));
+    clock.t = T0 + 1000;
+    await save(store, key("b"), makeTask("b"));
+    clock.t = T0 + 1500;
+    await save(store, key("a"), makeTask("a")); // a now expires at T0 + 3500
+    clock.t = T0 + 2000;
+    await save(store, key("c"), makeTask("c", "TASK_STATE_COMPLETED")); // expires at T0 + 2500
+    expect(store.size).toBe(3);
+    clock.t = T0 + 2499;
+    await save(store, key("d"), makeTask("d"));
+    expect(store.size).toBe(4);
+    clock.t = T0 + 2500;
+    await save(store, key("d"), makeTask("d"));
+    expect(store.size).toBe(3); // c
+    clock.t = T0 + 3000;
+    await save(store, key("d"), makeTask("d"));
+    expect(store.size).toBe(2); // b
+    expect(await listIds(store)).toEqual(["d", "a"]);
+    clock.t = T0 + 3500;
+    await save(store, key("d"), makeTask("d"));
+    expect(store.size).toBe(1); // a
+    expect(store.bytes).toBe(store.bytesOf(""));
+  });
+
+  it("counts a finished task saved as unfinished again as unfinished: never evicted", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock(), maxTasks: 2 });
+    await save(store, key("a"), makeTask("a", "TASK_STATE_COMPLETED"));
+    await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING"));
+    await save(store, key("b"), makeTask("b", "TASK_STATE_WORKING"));
+    await expect(save(store, key("c"), makeTask("c"))).rejects.toBeInstanceOf(TaskStoreFullError);
+    expect(await listIds(store)).toEqual(["b", "a"]);
+  });
+
   it("uses a default TTL of one hour", async () => {
     const clock = fakeClock();
     const store = new InMemoryTaskStore({ clock });

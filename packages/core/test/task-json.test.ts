@@ -22,6 +22,23 @@ describe("task JSON reuse", () => {
     expect(taskJson(value)).toBe(first);
   });
 
+  it("does not carry the remembered text into a task spread from it, nor into its JSON", () => {
+    const value = task("t-spread");
+    const first = taskJson(value);
+    const next: Task = { ...value, status: { state: "TASK_STATE_FAILED" } };
+    expect(taskJson(next)).toBe(JSON.stringify(next));
+    expect(taskJson(next)).not.toBe(first);
+    expect(JSON.stringify(value)).toBe(first);
+    expect(Object.keys(value)).toEqual(["id", "contextId", "status", "history", "artifacts"]);
+    expect(structuredClone(value)).toEqual(value);
+  });
+
+  it("serialises a frozen task each time instead of failing", () => {
+    const value = Object.freeze(task("t-frozen"));
+    expect(taskJson(value)).toBe(JSON.stringify(value));
+    expect(resultJson({ task: value })).toBe(JSON.stringify({ task: value }));
+  });
+
   it("answers with the exact text a task was parsed from", () => {
     const text =
       '{ "id": "t2", "contextId": "ctx", "status": { "state": "TASK_STATE_COMPLETED" } }';

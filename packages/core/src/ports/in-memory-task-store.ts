@@ -64,8 +64,8 @@ interface Entry {
   /** The number of the task's last event. */
   version: number;
   /**
-   * The task's log, each event as JSON (event `i + 1` at index `i`). Shared by the entries
-   * of one task: an append adds to it once the new entry is certain to be stored.
+   * The task's log, each event as JSON (event `i + 1` at index `i`). An append adds to it
+   * once the event is certain to be stored.
    */
   events: string[];
   /** What the events count against the budgets. */
@@ -84,6 +84,21 @@ interface Entry {
   /** When the entry expires: a TTL after it finished, or after its last update. */
   expiresAt: number;
 }
+
+/** What an append changes in a stored entry. */
+type EntryUpdate = Pick<
+  Entry,
+  | "json"
+  | "running"
+  | "version"
+  | "eventBytes"
+  | "bytes"
+  | "state"
+  | "time"
+  | "stamp"
+  | "finished"
+  | "expiresAt"
+>;
 
 /** What one owner holds. */
 interface OwnerUsage {
@@ -163,6 +178,8 @@ export class InMemoryTaskStore implements TaskStore {
   readonly #unfinishedExpiries = new StampQueue();
   readonly #watchers = new Map<string, Set<TaskLogListener>>();
   #bytes = 0;
+  /** No queued expiry comes before this (a lower bound: stale pairs may be older). */
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(options: InMemoryTaskStoreOptions = {}) {
     this.maxBytes = positive(options.maxBytes ?? DEFAULT_MAX_BYTES, "maxBytes");
@@ -244,30 +261,45 @@ export class InMemoryTaskStore implements TaskStore {
       finished && previous?.finished
         ? previous.expiresAt
         : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
-    if (previous) this.#remove(id, previous);
-    const events = previous?.events ?? [];
-    events.push(eventJson);
-    const entry: Entry = {
-      scope: previous?.scope ?? { tenant: key.tenant, owner: key.owner },
-      json,
-      running: json === undefined ? task : undefined,
-      version: expectedVersion + 1,
-      events,
-      eventBytes,
-      bytes,
-      taskId: task.id,
-      contextId: task.contextId,
-      state: task.status.state,
-      // The same timestamp as before (an artifact, a message) keeps its parsed time.
-      time: previous && previous.stamp === task.status.timestamp ? previous.time : statusTime(task),
-      stamp: task.status.timestamp,
-      finished,
-      expiresAt,
-    };
-    this.#add(id, entry);
+    const version = expectedVersion + 1;
+    const time =
+      previous && previous.stamp === task.status.timestamp ? previous.time : statusTime(task);
+    if (previous) {
+      // The entry moves on in place: no new entry, map slot or owner bookkeeping per event.
+      previous.events.push(eventJson);
+      this.#update(id, previous, {
+        json,
+        running: json === undefined ? task : undefined,
+        version,
+        eventBytes,
+        bytes,
+        state,
+        time,
+        stamp: task.status.timestamp,
+        finished,
+        expiresAt,
+      });
+    } else {
+      this.#add(id, {
+        scope: { tenant: key.tenant, owner: key.owner },
+        json,
+        running: json === undefined ? task : undefined,
+        version,
+        events: [eventJson],
+        eventBytes,
+        bytes,
+        taskId: task.id,
+        contextId: task.contextId,
+        state,
+        time,
+        stamp: task.status.timestamp,
+        finished,
+        expiresAt,
+      });
+    }
     const watchers = this.#watchers.get(id);
     if (watchers) {
-      const record: TaskLogEvent = { seq: entry.version, event, json: eventJson };
+      const record: TaskLogEvent = { seq: version, event, json: eventJson };
       for (const listener of watchers) {
         try {
           listener(record);
@@ -276,7 +308,7 @@ export class InMemoryTaskStore implements TaskStore {
         }
       }
     }
-    return { ok: true, version: entry.version };
+    return { ok: true, version };
   }
 
   async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
@@ -475,17 +507,47 @@ export class InMemoryTaskStore implements TaskStore {
     }
     usage.bytes += entry.bytes;
     usage.tasks += 1;
-    const stamp = entry.expiresAt;
-    if (entry.finished) {
-      usage.finishedTasks += 1;
-      usage.finished.push(id, stamp);
-      usage.finished.compactIfSparse(usage.finishedTasks, this.#isFinished);
-      this.#finishedExpiries.push(id, stamp);
-      this.#finishedExpiries.compactIfSparse(this.#entries.size, this.#isFinished);
-    } else {
-      this.#unfinishedExpiries.push(id, stamp);
-      this.#unfinishedExpiries.compactIfSparse(this.#entries.size, this.#isUnfinished);
+    if (entry.finished) this.#queueFinished(id, entry, usage);
+    else this.#queueUnfinished(id, entry);
+  }
+
+  /** Moves a stored entry on to what an append made of it. */
+  #update(id: string, entry: Entry, next: EntryUpdate): void {
+    const usage = this.#owners.get(entry.scope.owner)!;
+    const growth = next.bytes - entry.bytes;
+    this.#bytes += growth;
+    usage.bytes += growth;
+    const finishing = next.finished && !entry.finished;
+    // Writers do not normally move a finished task back; one that does is unfinished again.
+    if (entry.finished && !next.finished) usage.finishedTasks -= 1;
+    const expiryMoved = next.expiresAt !== entry.expiresAt;
+    Object.assign(entry, next);
+    // A stamp pushed before stales the one the entry had; an unchanged one stays live.
+    if (finishing) this.#queueFinished(id, entry, usage);
+    else if (expiryMoved) {
+      if (entry.finished) this.#queueFinished(id, entry, undefined);
+      else this.#queueUnfinished(id, entry);
     }
+  }
+
+  /** Queues a finished entry's expiry (and, when it just finished, its eviction order). */
+  #queueFinished(id: string, entry: Entry, newlyFinishedOf: OwnerUsage | undefined): void {
+    const stamp = entry.expiresAt;
+    if (newlyFinishedOf) {
+      newlyFinishedOf.finishedTasks += 1;
+      newlyFinishedOf.finished.push(id, stamp);
+      newlyFinishedOf.finished.compactIfSparse(newlyFinishedOf.finishedTasks, this.#isFinished);
+    }
+    this.#finishedExpiries.push(id, stamp);
+    this.#finishedExpiries.compactIfSparse(this.#entries.size, this.#isFinished);
+    this.#nextExpiry = Math.min(this.#nextExpiry, stamp);
+  }
+
+  #queueUnfinished(id: string, entry: Entry): void {
+    const stamp = entry.expiresAt;
+    this.#unfinishedExpiries.push(id, stamp);
+    this.#unfinishedExpiries.compactIfSparse(this.#entries.size, this.#isUnfinished);
+    this.#nextExpiry = Math.min(this.#nextExpiry, stamp);
   }
 
   #remove(id: string, entry: Entry): void {
@@ -501,15 +563,25 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   #sweepExpired(now: number): void {
-    this.#sweep(this.#finishedExpiries, this.#isFinished, now);
-    this.#sweep(this.#unfinishedExpiries, this.#isUnfinished, now);
+    // Nothing queued expires before `#nextExpiry`: most writes need not look.
+    if (now < this.#nextExpiry) return;
+    this.#nextExpiry = Math.min(
+      this.#sweep(this.#finishedExpiries, this.#isFinished, now),
+      this.#sweep(this.#unfinishedExpiries, this.#isUnfinished, now),
+    );
   }
 
-  #sweep(queue: StampQueue, isLive: (id: string, expiresAt: number) => boolean, now: number) {
+  /** Removes the queue's expired entries; returns when its oldest live one expires. */
+  #sweep(
+    queue: StampQueue,
+    isLive: (id: string, expiresAt: number) => boolean,
+    now: number,
+  ): number {
     for (let oldest = queue.peek(isLive); oldest; oldest = queue.peek(isLive)) {
-      if (oldest[1] > now) return;
+      if (oldest[1] > now) return oldest[1];
       queue.shift();
       this.#remove(oldest[0], this.#entries.get(oldest[0])!);
     }
+    return Number.POSITIVE_INFINITY;
   }
 }
