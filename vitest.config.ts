@@ -16,6 +16,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "postgres",
+          root: dir("./packages/postgres"),
+          include: ["test/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          // Each file's database is its own; files share one server.
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "adapters",
           root: dir("./test"),
           include: [

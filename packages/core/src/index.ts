@@ -41,6 +41,7 @@ export {
   type TaskStore,
   TaskStoreFullError,
   type TaskStoreLimit,
+  taskKeyString,
 } from "./ports/task-store.js";
 export { type BasicCredentials, parseBasicCredentials } from "./security/credentials.js";
 export {
@@ -92,6 +93,7 @@ export type {
   RequestContext,
   TaskHelper,
 } from "./server/execution/agent-executor.js";
+export { applyEvent as applyTaskEvent } from "./server/execution/task-reducer.js";
 export type { A2A } from "./transport/agent.js";
 export type { RequestExtras } from "./transport/fetch-exchange.js";
 export { type Binding, WELL_KNOWN_CARD_PATH } from "./transport/fetch-handler.js";

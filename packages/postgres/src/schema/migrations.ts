@@ -1,0 +1,59 @@
+import type { TableNames } from "./identifiers.js";
+
+/** One step of the schema, applied once, in order, inside a transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: (tables: TableNames) => string;
+}
+
+/**
+ * The store's schema, as the steps that build it. Append new steps; never edit one that has
+ * shipped (databases that applied it would not apply it again).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "tasks and their event logs",
+    sql: ({ tasks, events }) => `
+      -- One row per task. The task itself is its log folded up: "snapshot" is the task as of
+      -- event "snapshot_version" (written when the task is created, pauses, finishes, and every
+      -- few events), and the events after it complete it. "version" is the number of the last
+      -- event, the compare-and-swap guard of every append.
+      CREATE TABLE ${tasks} (
+        tenant text NOT NULL,
+        owner text NOT NULL,
+        task_id text COLLATE "C" NOT NULL,
+        context_id text,
+        state text NOT NULL,
+        -- The status timestamp in ms since the epoch: the ListTasks order and cursor.
+        status_ms bigint NOT NULL,
+        version integer NOT NULL,
+        snapshot json NOT NULL,
+        snapshot_version integer NOT NULL,
+        finished boolean NOT NULL,
+        -- When a finished task (and its events) may be removed.
+        expires_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant, owner, task_id)
+      );
+      CREATE INDEX a2a_tasks_newest ON ${tasks} (tenant, owner, status_ms DESC, task_id DESC);
+      CREATE INDEX a2a_tasks_by_context
+        ON ${tasks} (tenant, owner, context_id, status_ms DESC, task_id DESC);
+      CREATE INDEX a2a_tasks_by_state ON ${tasks} (tenant, owner, state, status_ms DESC, task_id DESC);
+      CREATE INDEX a2a_tasks_expiry ON ${tasks} (expires_at) WHERE expires_at IS NOT NULL;
+
+      -- Each task's log: event "seq" is the task's version "seq".
+      CREATE TABLE ${events} (
+        tenant text NOT NULL,
+        owner text NOT NULL,
+        task_id text COLLATE "C" NOT NULL,
+        seq integer NOT NULL,
+        event json NOT NULL,
+        PRIMARY KEY (tenant, owner, task_id, seq),
+        FOREIGN KEY (tenant, owner, task_id) REFERENCES ${tasks} ON DELETE CASCADE
+      );
+    `,
+  },
+];

@@ -1,0 +1,350 @@
+import {
+  type AppendResult,
+  applyTaskEvent,
+  consoleLogger,
+  decodePageToken,
+  encodePageToken,
+  type Logger,
+  type StoredTask,
+  type StreamResponse,
+  type Task,
+  type TaskKey,
+  type TaskListPage,
+  type TaskListQuery,
+  type TaskLogEvent,
+  type TaskLogListener,
+  type TaskScope,
+  type TaskStore,
+  taskKeyString,
+} from "@a2a-mount/core";
+import { isInterrupted, isTerminal } from "@a2a-mount/core/wire";
+import pg from "pg";
+import { type TableNames, tableNames } from "../schema/identifiers.js";
+import { migrate } from "../schema/migrate.js";
+import { LogWatchers } from "./log-watchers.js";
+import { encodeNotification } from "./notification.js";
+import { NotificationListener } from "./notification-listener.js";
+import { type Statements, statements } from "./statements.js";
+import { storable } from "./task-keys.js";
+
+export interface PostgresTaskStoreOptions {
+  /** A pool of your own (closed by you), or... */
+  pool?: pg.Pool;
+  /** ...a connection string: the store makes its own pool and closes it with `close()`. */
+  connectionString?: string;
+  /** The schema of the store's tables (created if missing). Default `public`. */
+  schema?: string;
+  /**
+   * Bring the schema up to date when the store opens (under an advisory lock, so instances
+   * starting together take turns). Default `true`; with `false`, run
+   * `npx a2a-mount-postgres migrate` (or `migrate()`) ahead of the deploy.
+   */
+  migrate?: boolean;
+  /** How long a finished task and its events are kept, in ms. Default 7 days. */
+  finishedTaskTtlMs?: number;
+  /**
+   * While tasks are watched, how often their versions are checked against the database, in
+   * ms, in case a notification was missed. Default 2000.
+   */
+  pollIntervalMs?: number;
+  logger?: Logger;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_FINISHED_TTL_MS = 7 * DAY_MS;
+const DEFAULT_POLL_INTERVAL_MS = 2000;
+/**
+ * A running task's snapshot is written every this many events (and whenever it is created,
+ * pauses or finishes), so reading it folds at most this many events onto its snapshot, and
+ * no append rewrites the whole task each time.
+ */
+const SNAPSHOT_EVERY = 16;
+
+interface TaskRow {
+  version: number;
+  snapshot: string;
+  tail: string | null;
+}
+
+/**
+ * A `TaskStore` on PostgreSQL: tasks and their event logs in two tables, appends with
+ * compare-and-swap in one statement each, and watchers told of every instance's appends
+ * through LISTEN/NOTIFY (with a fallback poll). Open it with {@link createPostgresTaskStore}.
+ */
+export class PostgresTaskStore implements TaskStore {
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #tables: TableNames;
+  readonly #sql: Statements;
+  readonly #finishedTtlMs: number;
+  readonly #watchers: LogWatchers;
+  readonly #listener: NotificationListener;
+  readonly #pollIntervalMs: number;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  private constructor(pool: pg.Pool, ownsPool: boolean, options: PostgresTaskStoreOptions) {
+    this.#pool = pool;
+    this.#ownsPool = ownsPool;
+    this.#tables = tableNames(options.schema ?? "public");
+    this.#sql = statements(this.#tables);
+    this.#finishedTtlMs = positive(
+      options.finishedTaskTtlMs ?? DEFAULT_FINISHED_TTL_MS,
+      "finishedTaskTtlMs",
+    );
+    this.#pollIntervalMs = positive(
+      options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      "pollIntervalMs",
+    );
+    const logger = options.logger ?? consoleLogger;
+    this.#watchers = new LogWatchers(
+      {
+        readEvents: (key, after) => this.readEvents(key, after),
+        versions: (keys) => this.#versions(keys),
+      },
+      logger,
+    );
+    this.#listener = new NotificationListener({
+      config: pool.options,
+      channel: this.#tables.channel,
+      logger,
+      onNotification: ({ key, seq, json }) => this.#watchers.notified(key, seq, json),
+      onReconnect: () => this.#recheck(),
+    });
+  }
+
+  /** Opens a store: connects, migrates (unless told not to) and starts listening. */
+  static async open(options: PostgresTaskStoreOptions): Promise<PostgresTaskStore> {
+    if (!options.pool && !options.connectionString) {
+      throw new TypeError("PostgresTaskStore: give a pool or a connectionString");
+    }
+    const ownsPool = !options.pool;
+    const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+    // An idle client's error (the database restarting) must not crash the process.
+    if (ownsPool) pool.on("error", () => undefined);
+    const store = new PostgresTaskStore(pool, ownsPool, options);
+    try {
+      if (options.migrate !== false) await migrate(pool, { schema: options.schema });
+      await store.#listener.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Stops listening and, when the store made its pool, closes it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#poll);
+    await this.#listener.close();
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  async get(key: TaskKey): Promise<StoredTask | undefined> {
+    if (!storable(key)) return undefined;
+    const { rows } = await this.#pool.query<TaskRow>(this.#sql.get, [
+      key.tenant,
+      key.owner,
+      key.taskId,
+    ]);
+    const row = rows[0];
+    return row && { task: taskOf(row), version: row.version };
+  }
+
+  async append(
+    key: TaskKey,
+    expectedVersion: number,
+    event: StreamResponse,
+    task: Task,
+  ): Promise<AppendResult> {
+    if (!storable(key)) {
+      throw new TypeError(
+        "a task key part holds NUL or a lone surrogate: PostgreSQL cannot store it",
+      );
+    }
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+      return { ok: false, current: await this.get(key) };
+    }
+    // Serialised first: an event or task that cannot be throws before anything is written.
+    const eventJson = JSON.stringify(event);
+    const state = task.status.state;
+    const finished = isTerminal(state);
+    const seq = expectedVersion + 1;
+    const snapshot =
+      expectedVersion === 0 || finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0
+        ? JSON.stringify(task)
+        : null;
+    const payload = encodeNotification(key, seq, eventJson);
+    const shared = [key.tenant, key.owner, key.taskId];
+    const statusMs = statusTime(task);
+    const { rows } =
+      expectedVersion === 0
+        ? await this.#pool.query<{ version: number }>(this.#sql.create, [
+            ...shared,
+            task.contextId ?? null,
+            state,
+            statusMs,
+            snapshot,
+            finished,
+            this.#finishedTtlMs,
+            eventJson,
+            this.#tables.channel,
+            payload,
+          ])
+        : await this.#pool.query<{ version: number }>(this.#sql.append, [
+            ...shared,
+            expectedVersion,
+            task.contextId ?? null,
+            state,
+            statusMs,
+            snapshot,
+            finished,
+            this.#finishedTtlMs,
+            eventJson,
+            this.#tables.channel,
+            payload,
+          ]);
+    if (rows.length === 0) return { ok: false, current: await this.get(key) };
+    // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
+    // where it is then a number already passed on).
+    this.#watchers.appended(key, seq, eventJson, event);
+    return { ok: true, version: seq };
+  }
+
+  async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
+    if (!storable(key)) return undefined;
+    const after = Math.max(0, Math.floor(afterVersion));
+    const { rows } = await this.#pool.query<{ seq: number | null; event: string | null }>(
+      this.#sql.readEvents,
+      [key.tenant, key.owner, key.taskId, Number.isFinite(after) ? after : 2 ** 31 - 1],
+    );
+    if (rows.length === 0) return undefined;
+    const events: TaskLogEvent[] = [];
+    for (const row of rows) {
+      if (row.seq === null || row.event === null) continue;
+      events.push({
+        seq: row.seq,
+        event: JSON.parse(row.event) as StreamResponse,
+        json: row.event,
+      });
+    }
+    return events;
+  }
+
+  watch(key: TaskKey, listener: TaskLogListener): () => void {
+    const stop = this.#watchers.watch(key, listener);
+    this.#startPolling();
+    return () => {
+      stop();
+      if (this.#watchers.size === 0) this.#stopPolling();
+    };
+  }
+
+  async list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage> {
+    const after = query.pageToken ? decodePageToken(query.pageToken) : undefined;
+    if (!storable(scope)) return { tasks: [], nextPageToken: "", totalSize: 0 };
+    const { rows } = await this.#pool.query<
+      TaskRow & { total: string; task_id: string | null; status_ms: string | null }
+    >(this.#sql.list, [
+      scope.tenant,
+      scope.owner,
+      query.contextId ?? null,
+      query.status ?? null,
+      query.statusTimestampAfter ?? null,
+      after?.time ?? null,
+      after?.taskId ?? null,
+      query.pageSize + 1,
+    ]);
+    const totalSize = Number(rows[0]?.total ?? 0);
+    const found = rows.filter((row) => row.task_id !== null);
+    // The page ends at pageSize tasks, or earlier once their JSON passes the byte budget.
+    const page: typeof found = [];
+    let pageBytes = 0;
+    for (const row of found.slice(0, query.pageSize)) {
+      const bytes = row.snapshot.length + (row.tail?.length ?? 0);
+      if (page.length > 0 && pageBytes + bytes > (query.maxBytes ?? Infinity)) break;
+      page.push(row);
+      pageBytes += bytes;
+    }
+    const last = page[page.length - 1];
+    const hasMore = page.length < found.length;
+    return {
+      tasks: page.map(taskOf),
+      nextPageToken:
+        hasMore && last
+          ? encodePageToken({ time: Number(last.status_ms), taskId: last.task_id! })
+          : "",
+      totalSize,
+    };
+  }
+
+  /** The current version of each task (absent: the task does not exist). */
+  async #versions(keys: TaskKey[]): Promise<Map<string, number>> {
+    const known = keys.filter(storable);
+    const versions = new Map<string, number>();
+    if (known.length === 0) return versions;
+    const { rows } = await this.#pool.query<{
+      tenant: string;
+      owner: string;
+      task_id: string;
+      version: number;
+    }>(this.#sql.versions, [
+      known.map((key) => key.tenant),
+      known.map((key) => key.owner),
+      known.map((key) => key.taskId),
+    ]);
+    for (const row of rows) {
+      versions.set(
+        taskKeyString({ tenant: row.tenant, owner: row.owner, taskId: row.task_id }),
+        row.version,
+      );
+    }
+    return versions;
+  }
+
+  #recheck(): void {
+    this.#watchers.recheck().catch(() => undefined);
+  }
+
+  #startPolling(): void {
+    if (this.#poll || this.#closed) return;
+    this.#poll = setInterval(() => this.#recheck(), this.#pollIntervalMs);
+    this.#poll.unref?.();
+  }
+
+  #stopPolling(): void {
+    clearInterval(this.#poll);
+    this.#poll = undefined;
+  }
+}
+
+/** Opens a {@link PostgresTaskStore}: connects, migrates (unless told not to), listens. */
+export function createPostgresTaskStore(
+  options: PostgresTaskStoreOptions,
+): Promise<PostgresTaskStore> {
+  return PostgresTaskStore.open(options);
+}
+
+/** The task a row holds: its snapshot with the events after it folded on. */
+function taskOf(row: TaskRow): Task {
+  let task = JSON.parse(row.snapshot) as Task;
+  if (row.tail !== null) {
+    for (const event of JSON.parse(row.tail) as StreamResponse[])
+      task = applyTaskEvent(task, event);
+  }
+  return task;
+}
+
+function statusTime(task: Task): number {
+  const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
+  return Number.isNaN(time) ? 0 : time;
+}
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new TypeError(`PostgresTaskStore: ${name} must be a positive number`);
+  }
+  return value;
+}

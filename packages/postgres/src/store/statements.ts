@@ -1,0 +1,89 @@
+import type { TableNames } from "../schema/identifiers.js";
+
+/** The store's SQL, built once per schema. */
+export interface Statements {
+  create: string;
+  append: string;
+  get: string;
+  readEvents: string;
+  versions: string;
+  list: string;
+}
+
+/** The task as stored: its snapshot, completed by the events after it (a JSON array, or null). */
+const taskColumns = (events: string) => `
+  t.version, t.snapshot::text AS snapshot,
+  (SELECT json_agg(e.event ORDER BY e.seq)::text FROM ${events} e
+    WHERE e.tenant = t.tenant AND e.owner = t.owner AND e.task_id = t.task_id
+      AND e.seq > t.snapshot_version) AS tail`;
+
+export function statements({ tasks, events }: TableNames): Statements {
+  return {
+    // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
+    // $9 finished TTL ms, $10 event JSON, $11 channel, $12 payload.
+    create: `
+      WITH created AS (
+        INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
+          snapshot, snapshot_version, finished, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, 1, $7::json, 1, $8,
+          CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END)
+        ON CONFLICT DO NOTHING
+        RETURNING version
+      ), logged AS (
+        INSERT INTO ${events} (tenant, owner, task_id, seq, event)
+        SELECT $1, $2, $3, version, $10::json FROM created
+      )
+      SELECT version, pg_notify($11, $12) FROM created`,
+    // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
+    // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 event JSON,
+    // $12 channel, $13 payload.
+    append: `
+      WITH moved AS (
+        UPDATE ${tasks} SET
+          version = $4 + 1, context_id = $5, state = $6, status_ms = $7,
+          snapshot = COALESCE($8::json, snapshot),
+          snapshot_version = CASE WHEN $8::json IS NULL THEN snapshot_version ELSE $4 + 1 END,
+          finished = $9,
+          -- The retention clock starts when the task first finishes.
+          expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
+          updated_at = now()
+        WHERE tenant = $1 AND owner = $2 AND task_id = $3 AND version = $4
+        RETURNING version
+      ), logged AS (
+        INSERT INTO ${events} (tenant, owner, task_id, seq, event)
+        SELECT $1, $2, $3, version, $11::json FROM moved
+      )
+      SELECT version, pg_notify($12, $13) FROM moved`,
+    get: `SELECT ${taskColumns(events)} FROM ${tasks} t
+      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3`,
+    // One row with a null seq when the task exists with no events after $4; none when it
+    // does not exist.
+    readEvents: `
+      SELECT e.seq, e.event::text AS event FROM ${tasks} t
+      LEFT JOIN ${events} e ON e.tenant = t.tenant AND e.owner = t.owner
+        AND e.task_id = t.task_id AND e.seq > $4
+      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3
+      ORDER BY e.seq`,
+    versions: `
+      SELECT t.tenant, t.owner, t.task_id, t.version FROM ${tasks} t
+      JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, owner, task_id)
+        ON t.tenant = k.tenant AND t.owner = k.owner AND t.task_id = k.task_id`,
+    // $1-2 scope, $3 context or null, $4 state or null, $5 status ms at or after, or null,
+    // $6-7 cursor (status ms, task id) or null, $8 rows wanted. The count is over every page.
+    list: `
+      WITH matching AS NOT MATERIALIZED (
+        SELECT * FROM ${tasks} t
+        WHERE t.tenant = $1 AND t.owner = $2
+          AND ($3::text IS NULL OR t.context_id = $3)
+          AND ($4::text IS NULL OR t.state = $4)
+          AND ($5::bigint IS NULL OR t.status_ms >= $5)
+      )
+      SELECT total.n AS total, page.* FROM (SELECT count(*) AS n FROM matching) total
+      LEFT JOIN LATERAL (
+        SELECT t.task_id, t.status_ms, ${taskColumns(events)} FROM matching t
+        WHERE $6::bigint IS NULL OR (t.status_ms, t.task_id) < ($6, $7::text COLLATE "C")
+        ORDER BY t.status_ms DESC, t.task_id DESC
+        LIMIT $8
+      ) page ON true`,
+  };
+}
