@@ -25,6 +25,9 @@ import { SUPPORTED_VERSIONS } from "./transport/version.js";
 import type { ProtocolVersion } from "./types/protocol-version.js";
 import type { Message } from "./wire/v1/index.js";
 
+/** Default of `leaseMs`: a run's server is taken for gone after this long without a word. */
+const DEFAULT_LEASE_MS = 30_000;
+
 /** Default of `maxJsonDepth`: deeper than any real message, shallow enough for every parser. */
 const DEFAULT_MAX_JSON_DEPTH = 64;
 
@@ -77,6 +80,13 @@ export interface A2AOptions {
   runTimeoutMs?: number;
   /** Deepest nesting of arrays and objects in a request body. Default 64. */
   maxJsonDepth?: number;
+  /**
+   * With a task store shared by several servers (one that keeps run leases, such as
+   * `@a2a-mount/postgres`): how long, in ms, a run's server may go without renewing its
+   * lease before it is taken for gone and another server fails the run's task. Renewed three
+   * times per period. Default 30 000. Ignored by stores of one process.
+   */
+  leaseMs?: number;
   /**
    * Bytes of tasks one `ListTasks` page may hold: a page that would hold more ends early,
    * with a `nextPageToken`. Default 1 MiB. A single larger task still fills a page alone.
@@ -155,6 +165,7 @@ const Options = z.object({
     .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
   runTimeoutMs: z.number().int().positive().optional(),
+  leaseMs: z.number().int().min(100).optional(),
   maxJsonDepth: z.number().int().min(8).max(1000).optional(),
   maxListBytes: z.number().int().positive().optional(),
   keepAliveMs: z.number().int().nonnegative().optional(),
@@ -278,6 +289,7 @@ export function createA2A(options: A2AOptions): A2A {
     taskOwner: options.taskOwner ?? defaultTaskOwner,
     maxStreamBufferBytes: options.maxStreamBufferBytes ?? 8 * 1024 * 1024,
     runTimeoutMs: options.runTimeoutMs,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handler = createFetchHandler({

@@ -29,8 +29,12 @@ export {
 export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
 export { decodePageToken, encodePageToken } from "./ports/page-token.js";
 export {
+  type AppendOptions,
   type AppendResult,
   InvalidPageTokenError,
+  type LapsedRun,
+  type RunLease,
+  type RunLeases,
   type StoredTask,
   type TaskKey,
   type TaskListPage,

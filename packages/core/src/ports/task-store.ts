@@ -83,6 +83,45 @@ export type AppendResult =
   | { ok: false; current: StoredTask | undefined };
 
 /**
+ * A run's hold on its task: the process `holder` runs the task's agent, and will say so again
+ * (renew) within `ttlMs`, or be taken for gone.
+ */
+export interface RunLease {
+  holder: string;
+  ttlMs: number;
+}
+
+export interface AppendOptions {
+  /**
+   * The append is a run's: the task is leased to the run's process from now on, until the
+   * task finishes (a terminal event ends the lease) or the run releases it. The append is
+   * refused, as a lost race with the task's version unchanged, while another holder's lease
+   * on the task has not lapsed. Stores without {@link RunLeases} ignore it.
+   */
+  lease?: RunLease;
+}
+
+/** A run whose lease lapsed: its holder stopped renewing it, so it is taken for gone. */
+export interface LapsedRun extends StoredTask {
+  key: TaskKey;
+  holder: string;
+}
+
+/**
+ * Leases on runs, for stores shared by several processes: the process running a task's
+ * agent holds its lease and renews it; when it stops renewing (it died), any process finds
+ * the lapsed run and ends it, so no client waits forever.
+ */
+export interface RunLeases {
+  /** Extends every lease `holder` has by `ttlMs` from now. */
+  renew(holder: string, ttlMs: number): Promise<void>;
+  /** Ends `holder`'s lease on the task, if it still has it. */
+  release(key: TaskKey, holder: string): Promise<void>;
+  /** Up to `limit` runs whose lease lapsed, with their tasks, the longest lapsed first. */
+  lapsed(limit: number): Promise<LapsedRun[]>;
+}
+
+/**
  * Persistence for tasks, as logs (see "Tasks are logs" in the README). Each task is an
  * ordered log of events; the stored task is the log folded up to its last event, and
  * carries that event's number as its version. Writers append with compare-and-swap, so two
@@ -102,13 +141,15 @@ export interface TaskStore {
    * at `expectedVersion` (0: the task must not exist yet, and the event creates it). All or
    * nothing: when it cannot be stored (it cannot be serialised, or a budget would be
    * exceeded), it throws and what was stored stays as it was; throws
-   * {@link TaskStoreFullError} when a budget is the reason.
+   * {@link TaskStoreFullError} when a budget is the reason. With `options.lease`, see
+   * {@link AppendOptions}.
    */
   append(
     key: TaskKey,
     expectedVersion: number,
     event: StreamResponse,
     task: Task,
+    options?: AppendOptions,
   ): Promise<AppendResult>;
   /**
    * The task's events after `afterVersion`, oldest first; `undefined` when the task does not
@@ -128,6 +169,11 @@ export interface TaskStore {
    * Throws `InvalidPageTokenError` for a token it did not issue.
    */
   list(scope: TaskScope, query: TaskListQuery): Promise<TaskListPage>;
+  /**
+   * Leases on runs, when the store is shared by several processes (absent in one process,
+   * where a run cannot outlive the process that tracks it).
+   */
+  readonly runs?: RunLeases;
 }
 
 /** Thrown by `TaskStore.list` for a page token it cannot decode. */

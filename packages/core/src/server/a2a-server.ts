@@ -25,9 +25,10 @@ import { parseEventId } from "./event-cursor.js";
 import type { AgentExecutorObject } from "./execution/agent-executor.js";
 import { appendEvent } from "./execution/append-event.js";
 import { CANCELED_TEXT, statusEvent } from "./execution/events.js";
-import { Execution, type ExecutionDeps } from "./execution/execution.js";
+import { Execution, type ExecutionDeps, stillProcessing } from "./execution/execution.js";
 import { taskView, withStatus } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { LeaseKeeper } from "./lease-keeper.js";
 import { assertPartsAccepted } from "./media-types.js";
 import { type StreamEnd, untilPause, untilTerminal } from "./stream-ends.js";
 import { type StreamEvent, TaskFeed } from "./task-feed.js";
@@ -69,6 +70,11 @@ export interface ServerConfig {
   maxStreamBufferBytes: number;
   /** Runs not finished after this many ms are failed; `undefined`: no deadline. */
   runTimeoutMs: number | undefined;
+  /**
+   * How long a run's lease lasts unless renewed, in ms, when the store keeps leases (it is
+   * shared by several processes).
+   */
+  leaseMs: number;
 }
 
 /**
@@ -89,18 +95,39 @@ export class A2AServer {
   readonly #deps: ExecutionDeps;
   readonly #executions = new Map<string, Execution>();
   readonly #locks = new KeyedMutex();
+  readonly #leases: LeaseKeeper | undefined;
   #openStreams = 0;
 
   constructor(config: ServerConfig) {
     this.#config = config;
+    const { store } = config;
+    // This server's runs are leased to it by a name of its own.
+    const lease = store.runs ? { holder: config.newId(), ttlMs: config.leaseMs } : undefined;
     this.#deps = {
-      store: config.store,
+      store,
       clock: config.clock,
       logger: config.logger,
       newId: config.newId,
       executor: config.executor,
       runTimeoutMs: config.runTimeoutMs,
+      lease,
     };
+    this.#leases =
+      store.runs && lease
+        ? new LeaseKeeper({
+            store,
+            runs: store.runs,
+            lease,
+            clock: config.clock,
+            logger: config.logger,
+            newId: config.newId,
+          })
+        : undefined;
+  }
+
+  /** Ends runs whose server stopped renewing their lease (see `LeaseKeeper`). */
+  sweepLapsedRuns(): Promise<void> {
+    return this.#leases?.sweep() ?? Promise.resolve();
   }
 
   /** Number of agent runs in progress. */
@@ -407,12 +434,7 @@ export class A2AServer {
           },
         ]);
       }
-      if (this.#executions.has(ks)) {
-        throw errors.unsupportedOperation(
-          `Task ${taskId} is still being processed; send the next message when it asks for input`,
-          { taskId },
-        );
-      }
+      if (this.#executions.has(ks)) throw stillProcessing(taskId);
       return this.#register(
         new Execution(this.#deps, {
           key,
@@ -430,7 +452,9 @@ export class A2AServer {
   #register(execution: Execution): Execution {
     const ks = execution.keyString;
     this.#executions.set(ks, execution);
+    this.#leases?.runStarted();
     void execution.until("done").then(() => {
+      this.#leases?.runEnded();
       if (this.#executions.get(ks) === execution) this.#executions.delete(ks);
     });
     return execution;

@@ -56,4 +56,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "run leases",
+    sql: ({ tasks }) => `
+      -- The process running the task's agent, until when: a lapsed lease means that process
+      -- is gone, and any instance may end the run.
+      ALTER TABLE ${tasks} ADD COLUMN lease_holder text, ADD COLUMN lease_expires_at timestamptz;
+      CREATE INDEX a2a_tasks_lease_expiry ON ${tasks} (lease_expires_at)
+        WHERE lease_holder IS NOT NULL;
+      CREATE INDEX a2a_tasks_lease_holder ON ${tasks} (lease_holder)
+        WHERE lease_holder IS NOT NULL;
+    `,
+  },
 ];

@@ -1,10 +1,13 @@
 import {
+  type AppendOptions,
   type AppendResult,
   applyTaskEvent,
   consoleLogger,
   decodePageToken,
   encodePageToken,
+  type LapsedRun,
   type Logger,
+  type RunLeases,
   type StoredTask,
   type StreamResponse,
   type Task,
@@ -158,6 +161,7 @@ export class PostgresTaskStore implements TaskStore {
     expectedVersion: number,
     event: StreamResponse,
     task: Task,
+    options?: AppendOptions,
   ): Promise<AppendResult> {
     if (!storable(key)) {
       throw new TypeError(
@@ -179,6 +183,8 @@ export class PostgresTaskStore implements TaskStore {
     const payload = encodeNotification(key, seq, eventJson);
     const shared = [key.tenant, key.owner, key.taskId];
     const statusMs = statusTime(task);
+    const holder = options?.lease?.holder ?? null;
+    const leaseMs = options?.lease?.ttlMs ?? 0;
     const { rows } =
       expectedVersion === 0
         ? await this.#pool.query<{ version: number }>(this.#sql.create, [
@@ -192,6 +198,8 @@ export class PostgresTaskStore implements TaskStore {
             eventJson,
             this.#tables.channel,
             payload,
+            holder,
+            leaseMs,
           ])
         : await this.#pool.query<{ version: number }>(this.#sql.append, [
             ...shared,
@@ -205,6 +213,8 @@ export class PostgresTaskStore implements TaskStore {
             eventJson,
             this.#tables.channel,
             payload,
+            holder,
+            leaseMs,
           ]);
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
     // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
@@ -279,6 +289,32 @@ export class PostgresTaskStore implements TaskStore {
       totalSize,
     };
   }
+
+  /** Run leases: this store is shared by every instance that opens it. */
+  readonly runs: RunLeases = {
+    renew: async (holder, ttlMs) => {
+      if (this.#closed) return;
+      await this.#pool.query(this.#sql.renewLeases, [holder, ttlMs]);
+    },
+    release: async (key, holder) => {
+      if (this.#closed || !storable(key)) return;
+      await this.#pool.query(this.#sql.releaseLease, [key.tenant, key.owner, key.taskId, holder]);
+    },
+    lapsed: async (limit) => {
+      if (this.#closed) return [];
+      const { rows } = await this.#pool.query<
+        TaskRow & { tenant: string; owner: string; task_id: string; lease_holder: string }
+      >(this.#sql.lapsedRuns, [limit]);
+      return rows.map(
+        (row): LapsedRun => ({
+          key: { tenant: row.tenant, owner: row.owner, taskId: row.task_id },
+          holder: row.lease_holder,
+          task: taskOf(row),
+          version: row.version,
+        }),
+      );
+    },
+  };
 
   /** The current version of each task (absent: the task does not exist). */
   async #versions(keys: TaskKey[]): Promise<Map<string, number>> {

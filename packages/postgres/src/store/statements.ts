@@ -8,6 +8,9 @@ export interface Statements {
   readEvents: string;
   versions: string;
   list: string;
+  renewLeases: string;
+  releaseLease: string;
+  lapsedRuns: string;
 }
 
 /** The task as stored: its snapshot, completed by the events after it (a JSON array, or null). */
@@ -20,13 +23,16 @@ const taskColumns = (events: string) => `
 export function statements({ tasks, events }: TableNames): Statements {
   return {
     // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
-    // $9 finished TTL ms, $10 event JSON, $11 channel, $12 payload.
+    // $9 finished TTL ms, $10 event JSON, $11 channel, $12 payload, $13 lease holder or null,
+    // $14 lease ms.
     create: `
       WITH created AS (
         INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
-          snapshot, snapshot_version, finished, expires_at)
+          snapshot, snapshot_version, finished, expires_at, lease_holder, lease_expires_at)
         VALUES ($1, $2, $3, $4, $5, $6, 1, $7::json, 1, $8,
-          CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END)
+          CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END,
+          CASE WHEN NOT $8 THEN $13::text END,
+          CASE WHEN NOT $8 AND $13::text IS NOT NULL THEN now() + $14 * interval '1 millisecond' END)
         ON CONFLICT DO NOTHING
         RETURNING version
       ), logged AS (
@@ -36,7 +42,9 @@ export function statements({ tasks, events }: TableNames): Statements {
       SELECT version, pg_notify($11, $12) FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
     // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 event JSON,
-    // $12 channel, $13 payload.
+    // $12 channel, $13 payload, $14 lease holder or null (not a run's append), $15 lease ms.
+    // A run's append is refused while another holder's lease has not lapsed; a terminal
+    // event ends the lease.
     append: `
       WITH moved AS (
         UPDATE ${tasks} SET
@@ -46,8 +54,15 @@ export function statements({ tasks, events }: TableNames): Statements {
           finished = $9,
           -- The retention clock starts when the task first finishes.
           expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
+          lease_holder = CASE WHEN $9 THEN NULL ELSE COALESCE($14::text, lease_holder) END,
+          lease_expires_at = CASE
+            WHEN $9 THEN NULL
+            WHEN $14::text IS NULL THEN lease_expires_at
+            ELSE now() + $15 * interval '1 millisecond' END,
           updated_at = now()
         WHERE tenant = $1 AND owner = $2 AND task_id = $3 AND version = $4
+          AND ($14::text IS NULL OR lease_holder IS NULL OR lease_holder = $14
+            OR lease_expires_at < now())
         RETURNING version
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
@@ -85,5 +100,20 @@ export function statements({ tasks, events }: TableNames): Statements {
         ORDER BY t.status_ms DESC, t.task_id DESC
         LIMIT $8
       ) page ON true`,
+    // $1 holder, $2 lease ms.
+    renewLeases: `
+      UPDATE ${tasks} SET lease_expires_at = now() + $2 * interval '1 millisecond'
+      WHERE lease_holder = $1`,
+    // $1-3 key, $4 holder.
+    releaseLease: `
+      UPDATE ${tasks} SET lease_holder = NULL, lease_expires_at = NULL
+      WHERE tenant = $1 AND owner = $2 AND task_id = $3 AND lease_holder = $4`,
+    // $1 how many.
+    lapsedRuns: `
+      SELECT t.tenant, t.owner, t.task_id, t.lease_holder, ${taskColumns(events)}
+      FROM ${tasks} t
+      WHERE t.lease_holder IS NOT NULL AND t.lease_expires_at < now()
+      ORDER BY t.lease_expires_at
+      LIMIT $1`,
   };
 }

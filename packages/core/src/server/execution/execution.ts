@@ -1,7 +1,13 @@
 import { A2AError, errors } from "../../errors/a2a-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
-import type { AppendResult, TaskKey, TaskLogEvent, TaskStore } from "../../ports/task-store.js";
+import type {
+  AppendResult,
+  RunLease,
+  TaskKey,
+  TaskLogEvent,
+  TaskStore,
+} from "../../ports/task-store.js";
 import { describe } from "../../util/describe-error.js";
 import {
   isInterrupted,
@@ -34,7 +40,20 @@ export interface ExecutionDeps {
   executor: AgentExecutorObject;
   /** A run not finished after this many ms is failed; `undefined`: no deadline. */
   runTimeoutMs: number | undefined;
+  /** The lease each run holds on its task, when the store keeps leases (`store.runs`). */
+  lease: RunLease | undefined;
 }
+
+/** The text of the refusal of a message for a task whose agent is running. */
+export function stillProcessing(taskId: string): A2AError {
+  return errors.unsupportedOperation(
+    `Task ${taskId} is still being processed; send the next message when it asks for input`,
+    { taskId },
+  );
+}
+
+/** Another process's run holds the task's lease: this run may not write to it. */
+class LeaseHeldElsewhere extends Error {}
 
 /**
  * How a send ends for the caller: the task (at a pause or its end) with its version, or a
@@ -149,6 +168,10 @@ export class Execution {
   #createdFirst = false;
   /** The agent was told to stop (canceled, timed out, or its task finished elsewhere). */
   #stopped = false;
+  /** An append of this run took the task's lease, which the run releases when it ends. */
+  #leased = false;
+  /** The run wrote nothing: the task is another run's (its message was refused). */
+  #refused = false;
   #rank = 0;
   /** What each phase was reached with (by rank): the first settlement of a phase is its own. */
   readonly #settlements: Array<Settlement | undefined> = [];
@@ -342,10 +365,19 @@ export class Execution {
       if (this.#task) {
         // A continued task: the new message joins its history before the agent runs.
         const message = this.context.userMessage;
-        await this.#publish((task) => ({
-          payload: { message },
-          next: withMessage(task, message),
-        }));
+        try {
+          await this.#publish((task) => ({
+            payload: { message },
+            next: withMessage(task, message),
+          }));
+        } catch (error) {
+          if (!(error instanceof LeaseHeldElsewhere)) throw error;
+          // Another process runs the agent on this task: the message is refused, and the
+          // task is left to that run.
+          this.#refused = true;
+          this.#settle("paused", { error: stillProcessing(this.key.taskId) });
+          return;
+        }
         // The task finished before the message joined it (a cancel came first): the run
         // stopped there, and its caller has the task as it ended; the agent does not run.
         if (isTerminal(this.#task.status.state)) return;
@@ -427,6 +459,7 @@ export class Execution {
     try {
       const writing = this.#writesDone();
       if (writing) await writing;
+      if (this.#refused) return;
       const state = this.#task?.status.state;
       // No task and no answer, or a task left neither finished nor waiting for the client
       // (even when a message answered the send): nobody would ever move it on.
@@ -452,7 +485,27 @@ export class Execution {
         error instanceof A2AError ? error : new A2AError("INTERNAL", "Internal error");
       this.#settle("paused", { error: failure });
     } finally {
+      await this.#releaseLease();
       this.#release();
+    }
+  }
+
+  /**
+   * Ends the run's lease on a task it leaves unfinished (paused, waiting for the client), so
+   * that the next message may be run by any process. A finished task's lease ended with it.
+   */
+  async #releaseLease(): Promise<void> {
+    const { lease, store } = this.#deps;
+    const state = this.#task?.status.state;
+    if (!this.#leased || !lease || !store.runs || (state && isTerminal(state))) return;
+    try {
+      await store.runs.release(this.key, lease.holder);
+    } catch (error) {
+      // It lapses by itself: until then, messages for the task are refused as still running.
+      this.#deps.logger.warn("could not release the run's lease", {
+        taskId: this.key.taskId,
+        error: describe(error),
+      });
     }
   }
 
@@ -534,14 +587,26 @@ export class Execution {
         // Compare-and-swap at the run's version; while it is under way, the run knows the
         // event it hears of with this number is its own.
         this.#appendingSeq = this.#version + 1;
+        const { lease } = this.#deps;
+        const expected = this.#version;
         let result: AppendResult;
         try {
-          result = await this.#deps.store.append(this.key, this.#version, payload, next);
+          result = lease
+            ? await this.#deps.store.append(this.key, expected, payload, next, { lease })
+            : await this.#deps.store.append(this.key, expected, payload, next);
         } catch (error) {
           throw storeRefusal(error);
         } finally {
           this.#appendingSeq = 0;
         }
+        if (lease && !result.ok && result.current?.version === expected) {
+          // Refused with the version unchanged: another process's run holds the lease.
+          if (!this.#leased) throw new LeaseHeldElsewhere();
+          // This run's lease lapsed and another run took the task over: this one stops.
+          this.#stopAgent(new DOMException("Another run took the task over", "AbortError"));
+          return;
+        }
+        if (result.ok && lease) this.#leased = true;
         if (this.#adopt(result, next)) {
           if (!creating) {
             this.#reached(payload, next);
