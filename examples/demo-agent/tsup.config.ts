@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   platform: "neutral",
-  external: ["@a2a-mount/core"],
+  external: ["@a2a-mount/core", "@a2a-mount/postgres"],
 });

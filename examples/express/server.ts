@@ -1,10 +1,11 @@
 import type { AddressInfo } from "node:net";
-import { createDemoAgent, readyMessage } from "@a2a-mount/demo-agent";
+import { demoAgentFromEnv, readyMessage } from "@a2a-mount/demo-agent";
 import { a2aExpress, a2aWellKnown } from "@a2a-mount/express";
 import cors from "cors";
 import express from "express";
 
-const a2a = createDemoAgent();
+// Tasks in PostgreSQL when DATABASE_URL is set (every instance with the same URL is one agent).
+const { a2a, storage } = await demoAgentFromEnv();
 const app = express();
 
 app.use(cors());
@@ -24,5 +25,5 @@ app.get("/", (_req, res) => {
 
 const server = app.listen(Number(process.env.PORT ?? 3000), () => {
   const { port } = server.address() as AddressInfo;
-  console.log(readyMessage(`http://localhost:${port}`, "/a2a"));
+  console.log(readyMessage(`http://localhost:${port}`, "/a2a", storage));
 });

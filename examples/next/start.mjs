@@ -2,7 +2,7 @@
 // once it is ready, prints the agent card URL and a curl command to paste.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { readyMessage } from "@a2a-mount/demo-agent";
+import { readyMessage, storageOf } from "@a2a-mount/demo-agent";
 
 const next = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -24,7 +24,7 @@ server.stdout.on("data", (chunk) => {
   const url = /Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
   if (url && output.includes("Ready")) {
     announced = true;
-    console.log(`\n${readyMessage(url, "/api/a2a")}`);
+    console.log(`\n${readyMessage(url, "/api/a2a", storageOf(process.env.DATABASE_URL))}`);
   }
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));

@@ -1,10 +1,11 @@
 import type { A2A } from "@a2a-mount/core";
-import { createDemoAgent } from "@a2a-mount/demo-agent";
+import { demoAgentFromEnv } from "@a2a-mount/demo-agent";
 
 /** Where the catch-all route below `app/` serves the agent. */
 export const AGENT_PATH = "/api/a2a";
 
-// One agent per server process, also across dev-mode reloads, so its tasks survive them.
-const shared = globalThis as { a2aAgent?: A2A };
-shared.a2aAgent ??= createDemoAgent();
-export const a2a: A2A = shared.a2aAgent;
+// One agent per server process, also across dev-mode reloads, so its tasks survive them; in
+// PostgreSQL when DATABASE_URL is set (every instance with the same URL is one agent).
+const shared = globalThis as { a2aAgent?: Promise<A2A> };
+shared.a2aAgent ??= demoAgentFromEnv().then((deployment) => deployment.a2a);
+export const a2a: A2A = await shared.a2aAgent;

@@ -1,0 +1,54 @@
+import type { A2A, A2AOptions } from "@a2a-mount/core";
+import { createDemoAgent } from "./create-demo-agent.js";
+
+/** The demo agent as an example app runs it, and where its tasks live. */
+export interface DemoDeployment {
+  a2a: A2A;
+  /** Where tasks live, for the ready message: `memory` or `PostgreSQL <host>/<database>`. */
+  storage: string;
+  /** Closes the store's connections (the PostgreSQL store's). */
+  close(): Promise<void>;
+}
+
+/**
+ * The demo agent with its tasks in PostgreSQL when `DATABASE_URL` is set (schema migrated at
+ * start-up; `A2A_LEASE_MS` sets the run lease), so that every instance given the same URL
+ * serves the same agent; in memory otherwise.
+ */
+export async function demoAgentFromEnv(
+  env: Record<string, string | undefined> = processEnv(),
+  options: Partial<A2AOptions> = {},
+): Promise<DemoDeployment> {
+  const url = env.DATABASE_URL;
+  if (!url) {
+    return { a2a: createDemoAgent(options), storage: "memory", close: async () => undefined };
+  }
+  const leaseMs = env.A2A_LEASE_MS ? Number(env.A2A_LEASE_MS) : undefined;
+  if (leaseMs !== undefined && !(Number.isInteger(leaseMs) && leaseMs >= 100)) {
+    throw new TypeError("A2A_LEASE_MS must be a whole number of milliseconds, at least 100");
+  }
+  // Loaded only when asked for: the in-memory demo needs no database driver.
+  const { createPostgresTaskStore } = await import("@a2a-mount/postgres");
+  const store = await createPostgresTaskStore({ connectionString: url });
+  const a2a = createDemoAgent({ taskStore: store, leaseMs, ...options });
+  return {
+    a2a,
+    storage: storageOf(url),
+    close: () => store.close(),
+  };
+}
+
+/** Where tasks live with `DATABASE_URL` set to `url` (or not set), for the ready message. */
+export function storageOf(url: string | undefined): string {
+  if (!url) return "memory";
+  const where = new URL(url);
+  // Never the password.
+  return `PostgreSQL ${where.host}${where.pathname}`;
+}
+
+/** The process's environment, where there is one. */
+function processEnv(): Record<string, string | undefined> {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  );
+}
