@@ -46,6 +46,11 @@ export interface PostgresTaskStoreOptions {
   /** How long a finished task and its events are kept, in ms. Default 7 days. */
   finishedTaskTtlMs?: number;
   /**
+   * How often finished tasks past their retention are deleted, in ms. Default 60 000. Any
+   * instance may sweep; one at a time does (an advisory lock), in batches.
+   */
+  retentionSweepIntervalMs?: number;
+  /**
    * While tasks are watched, how often their versions are checked against the database, in
    * ms, in case a notification was missed. Default 2000.
    */
@@ -62,6 +67,12 @@ const DEFAULT_POLL_INTERVAL_MS = 2000;
  * no append rewrites the whole task each time.
  */
 const SNAPSHOT_EVERY = 16;
+const DEFAULT_RETENTION_SWEEP_MS = 60_000;
+/** Tasks deleted per statement of a retention sweep, and statements per sweep at most. */
+const SWEEP_BATCH = 500;
+const SWEEP_MAX_BATCHES = 20;
+/** The advisory lock that keeps retention sweeps one at a time (with the schema's name). */
+const SWEEP_LOCK = 0x0a2b;
 
 interface TaskRow {
   version: number;
@@ -84,6 +95,8 @@ export class PostgresTaskStore implements TaskStore {
   readonly #listener: NotificationListener;
   readonly #pollIntervalMs: number;
   #poll: ReturnType<typeof setInterval> | undefined;
+  readonly #retention: ReturnType<typeof setInterval>;
+  readonly #logger: Logger;
   #closed = false;
 
   private constructor(pool: pg.Pool, ownsPool: boolean, options: PostgresTaskStoreOptions) {
@@ -100,6 +113,19 @@ export class PostgresTaskStore implements TaskStore {
       "pollIntervalMs",
     );
     const logger = options.logger ?? consoleLogger;
+    this.#logger = logger;
+    this.#retention = setInterval(
+      () => {
+        this.sweepExpired().catch((error: unknown) => {
+          logger.warn("could not delete expired tasks", { error: String(error) });
+        });
+      },
+      positive(
+        options.retentionSweepIntervalMs ?? DEFAULT_RETENTION_SWEEP_MS,
+        "retentionSweepIntervalMs",
+      ),
+    );
+    this.#retention.unref();
     this.#watchers = new LogWatchers(
       {
         readEvents: (key, after) => this.readEvents(key, after),
@@ -141,6 +167,7 @@ export class PostgresTaskStore implements TaskStore {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#poll);
+    clearInterval(this.#retention);
     await this.#listener.close();
     if (this.#ownsPool) await this.#pool.end();
   }
@@ -288,6 +315,45 @@ export class PostgresTaskStore implements TaskStore {
           : "",
       totalSize,
     };
+  }
+
+  /**
+   * Deletes finished tasks past their retention, with their events, unless another instance
+   * is sweeping: at most a few thousand per call, a batch per statement. Runs by itself
+   * every `retentionSweepIntervalMs`. Resolves with how many tasks it deleted.
+   */
+  async sweepExpired(): Promise<number> {
+    if (this.#closed) return 0;
+    const client = await this.#pool.connect();
+    const lock = [SWEEP_LOCK, this.#tables.schema];
+    // A session whose unlock may not have happened is closed, not pooled: its lock goes.
+    let broken: Error | undefined;
+    try {
+      const { rows } = await client.query<{ mine: boolean }>(
+        "SELECT pg_try_advisory_lock($1, hashtext($2)) AS mine",
+        lock,
+      );
+      if (!rows[0]?.mine) return 0;
+      try {
+        let deleted = 0;
+        for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
+          const { rowCount } = await client.query(this.#sql.deleteExpired, [SWEEP_BATCH]);
+          deleted += rowCount ?? 0;
+          if ((rowCount ?? 0) < SWEEP_BATCH) break;
+        }
+        if (deleted > 0) this.#logger.debug("deleted expired tasks", { deleted });
+        return deleted;
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", lock).catch((error) => {
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+      }
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Run leases: this store is shared by every instance that opens it. */

@@ -11,6 +11,7 @@ export interface Statements {
   renewLeases: string;
   releaseLease: string;
   lapsedRuns: string;
+  deleteExpired: string;
 }
 
 /** The task as stored: its snapshot, completed by the events after it (a JSON array, or null). */
@@ -19,6 +20,9 @@ const taskColumns = (events: string) => `
   (SELECT json_agg(e.event ORDER BY e.seq)::text FROM ${events} e
     WHERE e.tenant = t.tenant AND e.owner = t.owner AND e.task_id = t.task_id
       AND e.seq > t.snapshot_version) AS tail`;
+
+/** A finished task past its retention is gone, whether or not a sweep removed it yet. */
+const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 
 export function statements({ tasks, events }: TableNames): Statements {
   return {
@@ -70,14 +74,14 @@ export function statements({ tasks, events }: TableNames): Statements {
       )
       SELECT version, pg_notify($12, $13) FROM moved`,
     get: `SELECT ${taskColumns(events)} FROM ${tasks} t
-      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3`,
+      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3 AND ${LIVE}`,
     // One row with a null seq when the task exists with no events after $4; none when it
     // does not exist.
     readEvents: `
       SELECT e.seq, e.event::text AS event FROM ${tasks} t
       LEFT JOIN ${events} e ON e.tenant = t.tenant AND e.owner = t.owner
         AND e.task_id = t.task_id AND e.seq > $4
-      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3
+      WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3 AND ${LIVE}
       ORDER BY e.seq`,
     versions: `
       SELECT t.tenant, t.owner, t.task_id, t.version FROM ${tasks} t
@@ -88,7 +92,7 @@ export function statements({ tasks, events }: TableNames): Statements {
     list: `
       WITH matching AS NOT MATERIALIZED (
         SELECT * FROM ${tasks} t
-        WHERE t.tenant = $1 AND t.owner = $2
+        WHERE t.tenant = $1 AND t.owner = $2 AND ${LIVE}
           AND ($3::text IS NULL OR t.context_id = $3)
           AND ($4::text IS NULL OR t.state = $4)
           AND ($5::bigint IS NULL OR t.status_ms >= $5)
@@ -115,5 +119,14 @@ export function statements({ tasks, events }: TableNames): Statements {
       WHERE t.lease_holder IS NOT NULL AND t.lease_expires_at < now()
       ORDER BY t.lease_expires_at
       LIMIT $1`,
+    // $1 how many. Rows another sweep holds are skipped; their events go with them (cascade).
+    deleteExpired: `
+      DELETE FROM ${tasks} t USING (
+        SELECT tenant, owner, task_id FROM ${tasks}
+        WHERE expires_at < now()
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED
+      ) gone
+      WHERE t.tenant = gone.tenant AND t.owner = gone.owner AND t.task_id = gone.task_id`,
   };
 }
