@@ -14,6 +14,9 @@ export interface LogSource {
   versions(keys: TaskKey[]): Promise<Map<string, number>>;
 }
 
+/** A new watch that hears nothing this long reads where its task is. */
+const START_READ_DELAY_MS = 50;
+
 /** How many recently written tasks are remembered, to recognise their NOTIFY echoes. */
 const RECENT_APPENDS = 4096;
 
@@ -65,7 +68,7 @@ export class LogWatchers {
         reading: false,
       };
       this.#watched.set(id, watched);
-      void this.#startFrom(watched);
+      this.#startFrom(id, watched);
     }
     // Each registration is its own, even of the same function twice.
     const own: TaskLogListener = (event) => listener(event);
@@ -142,8 +145,27 @@ export class LogWatchers {
     }
   }
 
-  /** Where a new watch starts: the task's version as it begins (unless events came first). */
-  async #startFrom(watched: Watched): Promise<void> {
+  /**
+   * Where a new watch starts: the last event this process appended to the task, when it
+   * wrote it recently; otherwise the task's version, read after a short wait unless an event
+   * came first (a run watching the task it is about to write needs no read). Until then the
+   * first event heard sets it.
+   */
+  #startFrom(id: string, watched: Watched): void {
+    const recent = this.#recent.get(id);
+    if (recent !== undefined) {
+      watched.last = recent;
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (watched.last === undefined && this.#watched.get(id) === watched) {
+        void this.#readStart(watched);
+      }
+    }, START_READ_DELAY_MS);
+    timer.unref();
+  }
+
+  async #readStart(watched: Watched): Promise<void> {
     try {
       const versions = await this.#source.versions([watched.key]);
       if (watched.last !== undefined) return;
