@@ -484,6 +484,18 @@ describe("InMemoryTaskStore: list", () => {
     expect(await listIds(store)).toEqual(["a", "b"]);
   });
 
+  it("breaks ties by task id in code point order, as databases sort UTF-8", async () => {
+    const store = new InMemoryTaskStore({ clock: fakeClock() });
+    // UTF-16 code units would put the astral character (a surrogate pair) first.
+    for (const id of ["\uE000", "\u{1D49C}", "\uFF5E", "\u{1F600}", "z"]) {
+      await save(store, key(id), makeTask(id));
+    }
+    expect(await listIds(store)).toEqual(["\u{1F600}", "\u{1D49C}", "\uFF5E", "\uE000", "z"]);
+    const first = await store.list(SCOPE, query({ pageSize: 2 }));
+    const rest = await store.list(SCOPE, query({ pageSize: 10, pageToken: first.nextPageToken }));
+    expect(rest.tasks.map((task) => task.id)).toEqual(["\uFF5E", "\uE000", "z"]);
+  });
+
   it("filters by contextId", async () => {
     const store = new InMemoryTaskStore({ clock: fakeClock() });
     await save(store, key("a"), makeTask("a", "TASK_STATE_WORKING", T0 + 1, { contextId: "c1" }));

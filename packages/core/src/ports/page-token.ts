@@ -34,8 +34,29 @@ export function decodePageToken(token: string): ListCursor {
   throw new InvalidPageTokenError();
 }
 
-/** The `ListTasks` order: newest status time first, ties by task id descending. */
+/**
+ * The `ListTasks` order: newest status time first, ties by task id descending, ids compared
+ * by Unicode code point (the order of their UTF-8 bytes, which databases sort by too).
+ */
 export function compareNewestFirst(a: ListCursor, b: ListCursor): number {
   if (a.time !== b.time) return b.time - a.time;
-  return a.taskId < b.taskId ? 1 : a.taskId > b.taskId ? -1 : 0;
+  return compareCodePoints(b.taskId, a.taskId);
+}
+
+/**
+ * Compares strings by code point. JavaScript's `<` compares UTF-16 code units, which puts
+ * characters past U+FFFF (surrogate pairs) before U+E000-U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only where a surrogate meets U+E000-U+FFFF do the two orders differ.
+    if (x >= 0xd800 && x <= 0xdfff && y >= 0xe000) return 1;
+    if (y >= 0xd800 && y <= 0xdfff && x >= 0xe000) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }

@@ -24,8 +24,14 @@ const RECENT_APPENDS = 4096;
 interface Watched {
   key: TaskKey;
   listeners: Set<TaskLogListener>;
-  /** The number of the last event passed on (or, before any, the version when watching began). */
-  last: number | undefined;
+  /** The number of the last event passed on; `undefined` before the first. */
+  passed: number | undefined;
+  /**
+   * Before the first event: a version the task had after watching began (this process's own
+   * last append to it, or a read). Every event after it must be passed on; one at or below
+   * it may predate the watch, and is passed on only as it comes (readers skip what they have).
+   */
+  start: number | undefined;
   /** The newest event number known to exist. */
   newest: number;
   /** Events are being read from the database. */
@@ -37,7 +43,7 @@ interface Watched {
  * own appends (at once), other instances' NOTIFY messages (within milliseconds), and reads of
  * the log whenever a number is skipped, a notification came without its event, the
  * connection was lost, or the fallback poll finds a task further on than its watchers. Each
- * watcher gets every event once, in order, with no gaps.
+ * watcher gets every event appended after it began watching once, in order, with no gaps.
  */
 export class LogWatchers {
   readonly #watched = new Map<string, Watched>();
@@ -63,12 +69,13 @@ export class LogWatchers {
       watched = {
         key: { tenant: key.tenant, owner: key.owner, taskId: key.taskId },
         listeners: new Set(),
-        last: undefined,
+        passed: undefined,
+        start: this.#recent.get(id),
         newest: 0,
         reading: false,
       };
       this.#watched.set(id, watched);
-      this.#startFrom(id, watched);
+      if (watched.start === undefined) this.#readStartLater(id, watched);
     }
     // Each registration is its own, even of the same function twice.
     const own: TaskLogListener = (event) => listener(event);
@@ -103,13 +110,25 @@ export class LogWatchers {
     if (!watched) return;
     // The echo of this process's own append: its watchers heard of it then, or began
     // watching after it.
-    if (watched.last === undefined && seq <= (this.#recent.get(id) ?? 0)) return;
+    if (watched.passed === undefined && seq <= (this.#recent.get(id) ?? 0)) return;
     this.#offer(watched, seq, json, undefined);
   }
 
+  /** Checks every watched task against the database: after a lost connection, and by the poll. */
+  async recheck(): Promise<void> {
+    const all = [...this.#watched.values()];
+    if (all.length === 0) return;
+    const versions = await this.#source.versions(all.map((watched) => watched.key));
+    for (const watched of all) {
+      const version = versions.get(taskKeyString(watched.key)) ?? 0;
+      if (watched.passed === undefined && watched.start === undefined) watched.start = version;
+      else if (version > (watched.passed ?? watched.start ?? 0)) this.#catchUp(watched, version);
+    }
+  }
+
   /**
-   * Passes event `seq` on now when it is the next one (or the first since watching began),
-   * and reads the gap before it otherwise.
+   * Passes event `seq` on now when it is the next one (or, before the first, one not past
+   * the start), and reads the gap before it otherwise.
    */
   #offer(
     watched: Watched,
@@ -117,9 +136,11 @@ export class LogWatchers {
     json: string | undefined,
     event: StreamResponse | undefined,
   ): void {
-    const last = watched.last;
-    if (last !== undefined && seq <= last) return;
-    if (json !== undefined && (last === undefined || seq === last + 1)) {
+    const { passed, start } = watched;
+    if (passed !== undefined && seq <= passed) return;
+    const next =
+      passed !== undefined ? seq === passed + 1 : start === undefined || seq <= start + 1;
+    if (json !== undefined && next) {
       let parsed: StreamResponse;
       try {
         parsed = event ?? (JSON.parse(json) as StreamResponse);
@@ -133,32 +154,13 @@ export class LogWatchers {
     this.#catchUp(watched, seq);
   }
 
-  /** Checks every watched task against the database: after a lost connection, and by the poll. */
-  async recheck(): Promise<void> {
-    const all = [...this.#watched.values()];
-    if (all.length === 0) return;
-    const versions = await this.#source.versions(all.map((watched) => watched.key));
-    for (const watched of all) {
-      const version = versions.get(taskKeyString(watched.key)) ?? 0;
-      if (watched.last === undefined) watched.last = version;
-      else if (version > watched.last) this.#catchUp(watched, version);
-    }
-  }
-
   /**
-   * Where a new watch starts: the last event this process appended to the task, when it
-   * wrote it recently; otherwise the task's version, read after a short wait unless an event
-   * came first (a run watching the task it is about to write needs no read). Until then the
-   * first event heard sets it.
+   * With nothing heard after a short wait, reads the task's version: the start that tells a
+   * gap after it (a run watching the task it is about to write needs no read).
    */
-  #startFrom(id: string, watched: Watched): void {
-    const recent = this.#recent.get(id);
-    if (recent !== undefined) {
-      watched.last = recent;
-      return;
-    }
+  #readStartLater(id: string, watched: Watched): void {
     const timer = setTimeout(() => {
-      if (watched.last === undefined && this.#watched.get(id) === watched) {
+      if (watched.passed === undefined && this.#watched.get(id) === watched) {
         void this.#readStart(watched);
       }
     }, START_READ_DELAY_MS);
@@ -168,19 +170,19 @@ export class LogWatchers {
   async #readStart(watched: Watched): Promise<void> {
     try {
       const versions = await this.#source.versions([watched.key]);
-      if (watched.last !== undefined) return;
-      watched.last = versions.get(taskKeyString(watched.key)) ?? 0;
-      if (watched.newest > watched.last) this.#catchUp(watched, watched.newest);
+      if (watched.passed !== undefined || watched.start !== undefined) return;
+      watched.start = versions.get(taskKeyString(watched.key)) ?? 0;
+      if (watched.newest > watched.start) this.#catchUp(watched, watched.newest);
     } catch (error) {
       // The poll sets it once the database answers again.
       this.#logger.warn("could not read a watched task's version", { error: String(error) });
     }
   }
 
-  /** Reads the log from the last event passed on, until `seq` is passed on too. */
+  /** Reads the log from the last event passed on (or the start), until `seq` is passed on. */
   #catchUp(watched: Watched, seq: number): void {
     watched.newest = Math.max(watched.newest, seq);
-    if (watched.reading || watched.last === undefined) return;
+    if (watched.reading || (watched.passed === undefined && watched.start === undefined)) return;
     watched.reading = true;
     void this.#read(watched).finally(() => {
       watched.reading = false;
@@ -189,15 +191,16 @@ export class LogWatchers {
 
   async #read(watched: Watched): Promise<void> {
     try {
-      while (watched.last !== undefined && watched.last < watched.newest) {
-        const before = watched.last;
-        const events = await this.#source.readEvents(watched.key, before);
+      for (;;) {
+        const from = watched.passed ?? watched.start;
+        if (from === undefined || from >= watched.newest) return;
+        const events = await this.#source.readEvents(watched.key, from);
         for (const event of events ?? []) {
-          if (event.seq === (watched.last ?? 0) + 1) this.#pass(watched, event);
+          if (event.seq === (watched.passed ?? watched.start ?? 0) + 1) this.#pass(watched, event);
         }
         // Nothing new could be read (the task went, or the database is behind): the poll
         // tries again.
-        if (watched.last === before) return;
+        if ((watched.passed ?? watched.start) === from) return;
       }
     } catch (error) {
       this.#logger.warn("could not read a watched task's events", { error: String(error) });
@@ -205,7 +208,7 @@ export class LogWatchers {
   }
 
   #pass(watched: Watched, event: TaskLogEvent): void {
-    watched.last = event.seq;
+    watched.passed = event.seq;
     watched.newest = Math.max(watched.newest, event.seq);
     for (const listener of watched.listeners) {
       try {

@@ -68,6 +68,8 @@ const DEFAULT_POLL_INTERVAL_MS = 2000;
  */
 const SNAPSHOT_EVERY = 16;
 const DEFAULT_RETENTION_SWEEP_MS = 60_000;
+/** The largest version (a PostgreSQL `integer`). */
+const MAX_VERSION = 2 ** 31 - 1;
 /** Tasks deleted per statement of a retention sweep, and statements per sweep at most. */
 const SWEEP_BATCH = 500;
 const SWEEP_MAX_BATCHES = 20;
@@ -195,7 +197,12 @@ export class PostgresTaskStore implements TaskStore {
         "a task key part holds NUL or a lone surrogate: PostgreSQL cannot store it",
       );
     }
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    // Versions are 32-bit integers in the table: one past them cannot be the task's.
+    if (
+      !Number.isSafeInteger(expectedVersion) ||
+      expectedVersion < 0 ||
+      expectedVersion >= MAX_VERSION
+    ) {
       return { ok: false, current: await this.get(key) };
     }
     // Serialised first: an event or task that cannot be throws before anything is written.
@@ -252,10 +259,11 @@ export class PostgresTaskStore implements TaskStore {
 
   async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
     if (!storable(key)) return undefined;
-    const after = Math.max(0, Math.floor(afterVersion));
+    // Past the largest version a task can have, there is nothing (and no integer overflow).
+    const after = Math.min(Math.max(0, Math.floor(afterVersion)), MAX_VERSION);
     const { rows } = await this.#pool.query<{ seq: number | null; event: string | null }>(
       this.#sql.readEvents,
-      [key.tenant, key.owner, key.taskId, Number.isFinite(after) ? after : 2 ** 31 - 1],
+      [key.tenant, key.owner, key.taskId, Number.isNaN(after) ? 0 : after],
     );
     if (rows.length === 0) return undefined;
     const events: TaskLogEvent[] = [];
