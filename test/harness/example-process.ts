@@ -12,6 +12,8 @@ export interface Example {
   args: string[];
   /** How long the example may take to print its ready message (next builds first). */
   readyMs: number;
+  /** Variables set in the example's environment, on top of the user's. */
+  env?: Record<string, string>;
 }
 
 /** What a started example printed. */
@@ -90,7 +92,7 @@ export function userEnv(): NodeJS.ProcessEnv {
 export function launch(example: Example): Promise<Launched> {
   const child = spawn(process.execPath, example.args, {
     cwd: example.dir,
-    env: userEnv(),
+    env: { ...userEnv(), ...example.env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
