@@ -27,6 +27,7 @@ import { migrate } from "../schema/migrate.js";
 import { LogWatchers } from "./log-watchers.js";
 import { encodeNotification } from "./notification.js";
 import { NotificationListener } from "./notification-listener.js";
+import { Notifier } from "./notifier.js";
 import { type Statements, statements } from "./statements.js";
 import { storable } from "./task-keys.js";
 
@@ -68,6 +69,8 @@ const DEFAULT_POLL_INTERVAL_MS = 2000;
  */
 const SNAPSHOT_EVERY = 16;
 const DEFAULT_RETENTION_SWEEP_MS = 60_000;
+/** How long `close` waits for notifications still queued. */
+const CLOSE_DRAIN_MS = 2000;
 /** The largest version (a PostgreSQL `integer`). */
 const MAX_VERSION = 2 ** 31 - 1;
 /** Tasks deleted per statement of a retention sweep, and statements per sweep at most. */
@@ -95,6 +98,7 @@ export class PostgresTaskStore implements TaskStore {
   readonly #finishedTtlMs: number;
   readonly #watchers: LogWatchers;
   readonly #listener: NotificationListener;
+  readonly #notifier: Notifier;
   readonly #pollIntervalMs: number;
   #poll: ReturnType<typeof setInterval> | undefined;
   readonly #retention: ReturnType<typeof setInterval>;
@@ -135,6 +139,7 @@ export class PostgresTaskStore implements TaskStore {
       },
       logger,
     );
+    this.#notifier = new Notifier(pool, this.#sql.notify, this.#tables.channel, logger);
     this.#listener = new NotificationListener({
       config: pool.options,
       channel: this.#tables.channel,
@@ -170,6 +175,15 @@ export class PostgresTaskStore implements TaskStore {
     this.#closed = true;
     clearInterval(this.#poll);
     clearInterval(this.#retention);
+    // What was appended is announced before the pool goes, unless the database is away.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.#notifier.drain(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     await this.#listener.close();
     if (this.#ownsPool) await this.#pool.end();
   }
@@ -214,7 +228,6 @@ export class PostgresTaskStore implements TaskStore {
       expectedVersion === 0 || finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0
         ? JSON.stringify(task)
         : null;
-    const payload = encodeNotification(key, seq, eventJson);
     const shared = [key.tenant, key.owner, key.taskId];
     const statusMs = statusTime(task);
     const holder = options?.lease?.holder ?? null;
@@ -230,8 +243,6 @@ export class PostgresTaskStore implements TaskStore {
             finished,
             this.#finishedTtlMs,
             eventJson,
-            this.#tables.channel,
-            payload,
             holder,
             leaseMs,
           ])
@@ -245,8 +256,6 @@ export class PostgresTaskStore implements TaskStore {
             finished,
             this.#finishedTtlMs,
             eventJson,
-            this.#tables.channel,
-            payload,
             holder,
             leaseMs,
           ]);
@@ -254,6 +263,7 @@ export class PostgresTaskStore implements TaskStore {
     // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
     // where it is then a number already passed on).
     this.#watchers.appended(key, seq, eventJson, event);
+    this.#notifier.send(encodeNotification(key, seq, eventJson));
     return { ok: true, version: seq };
   }
 

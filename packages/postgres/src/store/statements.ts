@@ -12,6 +12,7 @@ export interface Statements {
   releaseLease: string;
   lapsedRuns: string;
   deleteExpired: string;
+  notify: string;
 }
 
 /** The task as stored: its snapshot, completed by the events after it (a JSON array, or null). */
@@ -27,26 +28,25 @@ const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 export function statements({ tasks, events }: TableNames): Statements {
   return {
     // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
-    // $9 finished TTL ms, $10 event JSON, $11 channel, $12 payload, $13 lease holder or null,
-    // $14 lease ms.
+    // $9 finished TTL ms, $10 event JSON, $11 lease holder or null, $12 lease ms.
     create: `
       WITH created AS (
         INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
           snapshot, snapshot_version, finished, expires_at, lease_holder, lease_expires_at)
         VALUES ($1, $2, $3, $4, $5, $6, 1, $7::json, 1, $8,
           CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END,
-          CASE WHEN NOT $8 THEN $13::text END,
-          CASE WHEN NOT $8 AND $13::text IS NOT NULL THEN now() + $14 * interval '1 millisecond' END)
+          CASE WHEN NOT $8 THEN $11::text END,
+          CASE WHEN NOT $8 AND $11::text IS NOT NULL THEN now() + $12 * interval '1 millisecond' END)
         ON CONFLICT DO NOTHING
         RETURNING version
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, version, $10::json FROM created
       )
-      SELECT version, pg_notify($11, $12) FROM created`,
+      SELECT version FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
     // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 event JSON,
-    // $12 channel, $13 payload, $14 lease holder or null (not a run's append), $15 lease ms.
+    // $12 lease holder or null (not a run's append), $13 lease ms.
     // A run's append is refused while another holder's lease has not lapsed; a terminal
     // event ends the lease.
     append: `
@@ -58,21 +58,21 @@ export function statements({ tasks, events }: TableNames): Statements {
           finished = $9,
           -- The retention clock starts when the task first finishes.
           expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
-          lease_holder = CASE WHEN $9 THEN NULL ELSE COALESCE($14::text, lease_holder) END,
+          lease_holder = CASE WHEN $9 THEN NULL ELSE COALESCE($12::text, lease_holder) END,
           lease_expires_at = CASE
             WHEN $9 THEN NULL
-            WHEN $14::text IS NULL THEN lease_expires_at
-            ELSE now() + $15 * interval '1 millisecond' END,
+            WHEN $12::text IS NULL THEN lease_expires_at
+            ELSE now() + $13 * interval '1 millisecond' END,
           updated_at = now()
         WHERE tenant = $1 AND owner = $2 AND task_id = $3 AND version = $4
-          AND ($14::text IS NULL OR lease_holder IS NULL OR lease_holder = $14
+          AND ($12::text IS NULL OR lease_holder IS NULL OR lease_holder = $12
             OR lease_expires_at < now())
         RETURNING version
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, version, $11::json FROM moved
       )
-      SELECT version, pg_notify($12, $13) FROM moved`,
+      SELECT version FROM moved`,
     get: `SELECT ${taskColumns(events)} FROM ${tasks} t
       WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3 AND ${LIVE}`,
     // One row with a null seq when the task exists with no events after $4; none when it
@@ -128,5 +128,7 @@ export function statements({ tasks, events }: TableNames): Statements {
         FOR UPDATE SKIP LOCKED
       ) gone
       WHERE t.tenant = gone.tenant AND t.owner = gone.owner AND t.task_id = gone.task_id`,
+    // $1 channel, $2 payloads, sent in order in one transaction.
+    notify: "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload",
   };
 }
