@@ -1,11 +1,13 @@
 // `npm run bench`: every server under test against every scenario, then bench/RESULTS.md.
 // Settings (environment): BENCH_SECONDS per run (default 5), BENCH_RUNS (3),
 // BENCH_MEMORY_REQUESTS (200000), BENCH_SERVERS and BENCH_SCENARIOS (comma-separated ids,
-// default all; "memory" names the memory scenario, "in-process" the in-process one).
+// default all; "memory" names the memory scenario, "in-process" the in-process one,
+// "postgres" the PostgreSQL section: see lib/postgres-bench.mjs and README.md).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { cpuMicros } from "./lib/process-stats.mjs";
+import { measureCell } from "./lib/measure.mjs";
+import { runPostgres } from "./lib/postgres-bench.mjs";
 import { writeResults } from "./lib/results.mjs";
 import { MEMORY_SCENARIO, SCENARIOS } from "./lib/scenarios.mjs";
 import { startServer } from "./lib/server-process.mjs";
@@ -28,6 +30,19 @@ execFileSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
   cwd: root,
   stdio: "inherit",
 });
+/** What is measured: the commit, and whether the packages or examples differ from it. */
+function codeVersion() {
+  try {
+    const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+    return {
+      commit: git("rev-parse", "--short", "HEAD"),
+      dirty: git("status", "--porcelain", "--", "packages", "examples") !== "",
+    };
+  } catch {
+    return undefined;
+  }
+}
+const code = codeVersion();
 if (servers.some((s) => s.id === "next")) {
   execFileSync(process.execPath, [SERVERS.find((s) => s.id === "next").script, "build"], {
     cwd: `${root}/examples/next`,
@@ -61,7 +76,11 @@ async function createTask(url) {
   return created.result.task.id;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function logRow(scenario, server, row) {
+  console.log(
+    `${scenario.padEnd(9)} ${server.padEnd(18)} c=${String(row.connections).padEnd(2)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${(row.p50Us / 1000).toFixed(2)} ms  p99 ${(row.p99Us / 1000).toFixed(2)} ms  CPU ${row.cpuUsPerRequest.toFixed(0)} µs/req${row.otherCpuUsPerRequest === undefined ? "" : ` + PostgreSQL ${row.otherCpuUsPerRequest.toFixed(0)} µs/req`}`,
+  );
+}
 
 const load = [];
 for (const scenario of SCENARIOS.filter((s) => picked(s.id))) {
@@ -73,32 +92,16 @@ for (const scenario of SCENARIOS.filter((s) => picked(s.id))) {
       const body = scenario.body(taskId);
       await runWrk({ url: running.url, body, connections: 8, seconds: 1 }); // warm-up
       for (const connections of CONCURRENCY) {
-        const samples = [];
-        for (let run = 0; run < runs; run++) {
-          const cpuBefore = cpuMicros(running.pid);
-          const result = await runWrk({ url: running.url, body, connections, seconds });
-          const cpu = cpuMicros(running.pid) - cpuBefore;
-          samples.push({
-            ...result,
-            rps: (result.requests * 1e6) / result.durationUs,
-            cpuUsPerRequest: cpu / result.requests,
-          });
-        }
-        const rps = median(samples.map((s) => s.rps));
-        const pick = samples.find((s) => s.rps === rps);
-        load.push({
-          scenario: scenario.id,
-          server: server.id,
+        const row = await measureCell({
+          running,
+          body,
           connections,
-          rps,
-          p50Us: pick.p50Us,
-          p99Us: pick.p99Us,
-          cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
-          errors: samples.reduce((n, s) => n + s.socketErrors + (server.a2a ? s.non2xx : 0), 0),
+          seconds,
+          runs,
+          a2a: server.a2a,
         });
-        console.log(
-          `${scenario.id.padEnd(9)} ${server.id.padEnd(13)} c=${String(connections).padEnd(2)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${(pick.p50Us / 1000).toFixed(2)} ms  p99 ${(pick.p99Us / 1000).toFixed(2)} ms`,
-        );
+        load.push({ scenario: scenario.id, server: server.id, ...row });
+        logRow(scenario.id, server.id, row);
       }
     } finally {
       running.stop();
@@ -162,7 +165,12 @@ for (const scenario of picked("in-process") ? SCENARIOS : []) {
   );
 }
 
-const raw = { seconds, runs, memoryRequests, load, memory, inProcess };
+// PostgreSQL: the task scenario with the tasks in a database on the same machine.
+const postgres = picked("postgres")
+  ? await runPostgres({ seconds, runs, only, log: logRow, concurrency: CONCURRENCY })
+  : undefined;
+
+const raw = { seconds, runs, memoryRequests, code, load, memory, inProcess, postgres };
 writeFileSync(
   fileURLToPath(new URL("./results.json", import.meta.url)),
   `${JSON.stringify(raw, null, 2)}\n`,

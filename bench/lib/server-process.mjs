@@ -9,6 +9,12 @@ const probe = fileURLToPath(new URL("./probe.mjs", import.meta.url));
 /** The CPU the servers run on; the load generator gets the other one. */
 export const SERVER_CPU = "1";
 
+/** Servers still running: killed if the bench exits without stopping them (an error). */
+const running = new Set();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /**
  * Starts one server under test, pinned to SERVER_CPU, with the GC probe preloaded, and
  * resolves once it listens. `memory()` forces a GC in it and reads its memory.
@@ -41,6 +47,8 @@ export function startServer(server, env = {}) {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(

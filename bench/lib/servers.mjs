@@ -63,3 +63,15 @@ export const SERVERS = [
     a2a: false,
   },
 ];
+
+/**
+ * The core on node:http with its tasks in PostgreSQL (DATABASE_URL): measured only in the
+ * PostgreSQL section of the run (`BENCH_SCENARIOS=postgres`), which starts the database.
+ */
+export const POSTGRES_SERVER = {
+  id: "core-node-postgres",
+  label: "a2a-mount core, node:http, PostgreSQL store",
+  script: here("../servers/core-node-postgres.mjs"),
+  path: "/a2a",
+  a2a: true,
+};
