@@ -39,7 +39,7 @@ async function listening(): Promise<boolean> {
   await admin.connect();
   try {
     const { rows } = await admin.query(
-      "SELECT pid FROM pg_stat_activity WHERE application_name = 'outage-store' AND query LIKE 'LISTEN%'",
+      "SELECT pid FROM pg_stat_activity WHERE application_name LIKE '%|outage-store'",
     );
     return rows.length > 0;
   } finally {

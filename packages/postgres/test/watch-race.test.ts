@@ -41,7 +41,7 @@ async function listenerPid(applicationName: string): Promise<number> {
   await waitUntil(
     async () => {
       const { rows } = await admin.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+        "SELECT pid FROM pg_stat_activity WHERE application_name LIKE '%|' || $1",
         [applicationName],
       );
       pid = rows[0]?.pid;

@@ -45,7 +45,7 @@ async function open(name: string, pollIntervalMs: number): Promise<PostgresTaskS
 /** The pids of the LISTEN backends of the store named `name`. */
 async function listenerPids(name: string): Promise<number[]> {
   const { rows } = await admin.query<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+    "SELECT pid FROM pg_stat_activity WHERE application_name LIKE '%|' || $1",
     [name],
   );
   return rows.map((row) => row.pid);

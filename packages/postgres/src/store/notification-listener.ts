@@ -9,9 +9,14 @@ export interface NotificationListenerOptions {
   channel: string;
   logger: Logger;
   onNotification: (notification: LogNotification) => void;
+  /** Another instance's listener (re)connected: it wants to be notified. */
+  onPeer: () => void;
   /** Called after a lost connection is back: what was said meanwhile was not heard. */
   onReconnect: () => void;
 }
+
+/** What a listener says on the channel as it starts listening (with its server process). */
+const HELLO = "a2a-mount:hello:";
 
 /** Waits between reconnection attempts: doubling from the first, up to the last. */
 const RETRY_MIN_MS = 100;
@@ -42,6 +47,11 @@ export class NotificationListener {
     return this.#client !== undefined;
   }
 
+  /** The server process of the listening connection (0 while there is none). */
+  get pid(): number {
+    return this.#client ? processOf(this.#client) : 0;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
@@ -51,17 +61,28 @@ export class NotificationListener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client(this.#options.config);
+    // Named after the channel, so that other instances can tell it is listening.
+    const client = new pg.Client(listenerConfig(this.#options.channel, this.#options.config));
     // Until it is known to be up, an error is the connect call's to report.
     client.on("error", (error) => this.#lost(client, error));
     client.on("end", () => this.#lost(client, undefined));
     client.on("notification", (message) => {
-      const notification = decodeNotification(message.payload);
+      const payload = message.payload ?? "";
+      if (payload.startsWith(HELLO)) {
+        if (payload !== `${HELLO}${processOf(client)}`) this.#options.onPeer();
+        return;
+      }
+      const notification = decodeNotification(payload);
       if (notification) this.#options.onNotification(notification);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(this.#options.channel)}`);
+      // The others notify only while someone else listens: they learn of this one now.
+      await client.query("SELECT pg_notify($1, $2)", [
+        this.#options.channel,
+        `${HELLO}${processOf(client)}`,
+      ]);
     } catch (error) {
       client.removeAllListeners("end");
       await client.end().catch(() => undefined);
@@ -100,4 +121,34 @@ export class NotificationListener {
     }, wait);
     this.#retry.unref?.();
   }
+}
+
+/**
+ * The pool's settings for the listening connection, named after the channel, then `|` and
+ * the application's own name for the pool, if it gave one (`pg` lets a name in the
+ * connection string win over the settings, so it moves from there).
+ */
+export function listenerConfig(channel: string, config: pg.ClientConfig): pg.ClientConfig {
+  let own = config.application_name;
+  let connectionString = config.connectionString;
+  if (connectionString) {
+    try {
+      const url = new URL(connectionString);
+      own = url.searchParams.get("application_name") ?? own;
+      url.searchParams.delete("application_name");
+      connectionString = url.toString();
+    } catch {
+      // not a URL ("host=... dbname=..."): left as it is
+    }
+  }
+  return {
+    ...config,
+    connectionString,
+    application_name: own ? `${channel}|${own}` : channel,
+  };
+}
+
+/** The server process of a connected client (`pg` sets it; its types do not say so). */
+function processOf(client: pg.Client): number {
+  return (client as unknown as { processID?: number }).processID ?? 0;
 }

@@ -12,7 +12,7 @@ export interface Statements {
   releaseLease: string;
   lapsedRuns: string;
   deleteExpired: string;
-  notify: string;
+  peers: string;
 }
 
 /** The task as stored: its snapshot, completed by the events after it (a JSON array, or null). */
@@ -28,7 +28,9 @@ const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 export function statements({ tasks, events }: TableNames): Statements {
   return {
     // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
-    // $9 finished TTL ms, $10 event JSON, $11 lease holder or null, $12 lease ms.
+    // $9 finished TTL ms, $10 event JSON, $11 lease holder or null, $12 lease ms, $13 channel,
+    // $14 NOTIFY payload or null (none: no other instance listens, and notifying would
+    // serialise this commit with every other notifying one).
     create: `
       WITH created AS (
         INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
@@ -43,10 +45,11 @@ export function statements({ tasks, events }: TableNames): Statements {
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, version, $10::json FROM created
       )
-      SELECT version FROM created`,
+      SELECT version, CASE WHEN $14::text IS NOT NULL THEN pg_notify($13, $14) END FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
     // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 event JSON,
-    // $12 lease holder or null (not a run's append), $13 lease ms.
+    // $12 lease holder or null (not a run's append), $13 lease ms, $14 channel, $15 NOTIFY
+    // payload or null.
     // A run's append is refused while another holder's lease has not lapsed; a terminal
     // event ends the lease.
     append: `
@@ -72,7 +75,7 @@ export function statements({ tasks, events }: TableNames): Statements {
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, version, $11::json FROM moved
       )
-      SELECT version FROM moved`,
+      SELECT version, CASE WHEN $15::text IS NOT NULL THEN pg_notify($14, $15) END FROM moved`,
     get: `SELECT ${taskColumns(events)} FROM ${tasks} t
       WHERE t.tenant = $1 AND t.owner = $2 AND t.task_id = $3 AND ${LIVE}`,
     // One row with a null seq when the task exists with no events after $4; none when it
@@ -128,7 +131,10 @@ export function statements({ tasks, events }: TableNames): Statements {
         FOR UPDATE SKIP LOCKED
       ) gone
       WHERE t.tenant = gone.tenant AND t.owner = gone.owner AND t.task_id = gone.task_id`,
-    // $1 channel, $2 payloads, sent in order in one transaction.
-    notify: "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload",
+    // $1 the listeners' application name: other instances' listening connections.
+    peers: `
+      SELECT count(*)::int AS peers FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> $2
+        AND (application_name = $1 OR left(application_name, length($1) + 1) = $1 || '|')`,
   };
 }
