@@ -17,8 +17,8 @@ import {
 import { openRawStream, type RawStream } from "../harness/raw-stream.js";
 
 /**
- * One agent served by several real processes: examples/express started as its README says,
- * with PORT=0, DATABASE_URL naming a database of this file's own and A2A_LEASE_MS=1000, and
+ * One agent served by several real processes: examples/express (and, as instance C,
+ * examples/koa) started as their READMEs say, with PORT=0, DATABASE_URL naming a database of this file's own and A2A_LEASE_MS=1000, and
  * driven over real HTTP. Streams, cancels, continuations and resumes cross instances; an
  * instance is SIGKILLed; every instance is restarted; the database goes away and comes back.
  *
@@ -42,7 +42,8 @@ const FAIL_FAST_MS = 5_000;
 /** How long the instances may take to serve again once the database is back. */
 const RECOVERY_MS = 20_000;
 
-const EXPRESS_DIR = exampleDir("express");
+/** The example app an instance runs: instance C is the Koa example, the others Express. */
+const appOf = (name: string): "express" | "koa" => (name.startsWith("C") ? "koa" : "express");
 
 // ---------------------------------------------------------------------------------------
 // Databases
@@ -76,7 +77,7 @@ async function createDatabase(serverUrl: string, prefix: string): Promise<Databa
 }
 
 // ---------------------------------------------------------------------------------------
-// Instances: examples/express processes
+// Instances: examples/express (and examples/koa) processes
 
 interface Instance {
   name: string;
@@ -90,12 +91,14 @@ interface Instance {
 /** Every instance started here, stopped in afterAll. */
 const started: Instance[] = [];
 
-/** Starts examples/express on the database at `databaseUrl`. */
+/** Starts the instance's example app on the database at `databaseUrl`. */
 async function startInstance(name: string, databaseUrl: string): Promise<Instance> {
+  const app = appOf(name);
+  const dir = exampleDir(app);
   const launched = await launch({
-    name: `express ${name}`,
-    dir: EXPRESS_DIR,
-    args: [tsxCli(EXPRESS_DIR), "server.ts"],
+    name: `${app} ${name}`,
+    dir,
+    args: [tsxCli(dir), "server.ts"],
     readyMs: READY_MS,
     env: { DATABASE_URL: databaseUrl, A2A_LEASE_MS: String(LEASE_MS), PORT: "0" },
   });

@@ -372,9 +372,12 @@ export class PostgresTaskStore implements TaskStore {
       try {
         let deleted = 0;
         for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
-          const { rowCount } = await client.query(this.#statement("deleteExpired", [SWEEP_BATCH]));
-          deleted += rowCount ?? 0;
-          if ((rowCount ?? 0) < SWEEP_BATCH) break;
+          const { rows } = await client.query<{ deleted: number }>(
+            this.#statement("deleteExpired", [SWEEP_BATCH]),
+          );
+          const count = rows[0]?.deleted ?? 0;
+          deleted += count;
+          if (count < SWEEP_BATCH) break;
         }
         if (deleted > 0) this.#logger.debug("deleted expired tasks", { deleted });
         return deleted;

@@ -62,10 +62,15 @@ export function statements({ tasks, events }: TableNames): Statements {
           -- The retention clock starts when the task first finishes.
           expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
           lease_holder = CASE WHEN $9 THEN NULL ELSE COALESCE($12::text, lease_holder) END,
+          -- A run's append extends its lease only once half of it has passed (the renewals
+          -- keep it meanwhile), so most appends leave every indexed column as it was.
           lease_expires_at = CASE
             WHEN $9 THEN NULL
             WHEN $12::text IS NULL THEN lease_expires_at
-            ELSE now() + $13 * interval '1 millisecond' END,
+            WHEN lease_holder IS DISTINCT FROM $12 OR lease_expires_at IS NULL
+              OR lease_expires_at < now() + $13 * interval '0.5 millisecond'
+              THEN now() + $13 * interval '1 millisecond'
+            ELSE lease_expires_at END,
           updated_at = now()
         WHERE tenant = $1 AND owner = $2 AND task_id = $3 AND version = $4
           AND ($12::text IS NULL OR lease_holder IS NULL OR lease_holder = $12
@@ -122,15 +127,23 @@ export function statements({ tasks, events }: TableNames): Statements {
       WHERE t.lease_holder IS NOT NULL AND t.lease_expires_at < now()
       ORDER BY t.lease_expires_at
       LIMIT $1`,
-    // $1 how many. Rows another sweep holds are skipped; their events go with them (cascade).
+    // $1 how many. Rows another sweep holds are skipped; their events go with them.
     deleteExpired: `
-      DELETE FROM ${tasks} t USING (
-        SELECT tenant, owner, task_id FROM ${tasks}
-        WHERE expires_at < now()
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED
-      ) gone
-      WHERE t.tenant = gone.tenant AND t.owner = gone.owner AND t.task_id = gone.task_id`,
+      WITH gone AS (
+        DELETE FROM ${tasks} t USING (
+          SELECT tenant, owner, task_id FROM ${tasks}
+          WHERE expires_at < now()
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+        ) expired
+        WHERE t.tenant = expired.tenant AND t.owner = expired.owner
+          AND t.task_id = expired.task_id
+        RETURNING t.tenant, t.owner, t.task_id
+      ), events_gone AS (
+        DELETE FROM ${events} e USING gone
+        WHERE e.tenant = gone.tenant AND e.owner = gone.owner AND e.task_id = gone.task_id
+      )
+      SELECT count(*)::int AS deleted FROM gone`,
     // $1 the listeners' application name: other instances' listening connections.
     peers: `
       SELECT count(*)::int AS peers FROM pg_stat_activity
