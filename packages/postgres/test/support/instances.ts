@@ -5,6 +5,7 @@ import {
   type RequestContext,
   silentLogger,
 } from "@a2a-mount/core";
+import { type Frame, sseFrames } from "../../../core/test/helpers.js";
 import { createPostgresTaskStore, type PostgresTaskStore } from "../../src/index.js";
 
 export const BASE = "http://agent.test/a2a";
@@ -110,40 +111,6 @@ export function rpcRequest(method: string, params: unknown, headers: Record<stri
 
 export async function rpc(a2a: A2A, method: string, params: unknown): Promise<Json> {
   return (await a2a.fetch(rpcRequest(method, params))).json();
-}
-
-/** One SSE frame: its `id:` and its `data:` as JSON. */
-export interface Frame {
-  id: string | undefined;
-  data: Json;
-}
-
-/** The frames of an SSE response as they arrive. */
-export async function* sseFrames(response: Response): AsyncGenerator<Frame> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let id: string | undefined;
-        let data: Json;
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) id = line.slice(4);
-          else if (line.startsWith("data: ")) data = JSON.parse(line.slice(6));
-        }
-        if (data !== undefined) yield { id, data };
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
 }
 
 /** Collects a stream's frames until it ends (bounded). */
