@@ -125,11 +125,6 @@ export class A2AServer {
         : undefined;
   }
 
-  /** Ends runs whose server stopped renewing their lease (see `LeaseKeeper`). */
-  sweepLapsedRuns(): Promise<void> {
-    return this.#leases?.sweep() ?? Promise.resolve();
-  }
-
   /** Number of agent runs in progress. */
   get activeExecutions(): number {
     return this.#executions.size;

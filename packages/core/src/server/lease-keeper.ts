@@ -37,12 +37,12 @@ export class LeaseKeeper {
   readonly #deps: LeaseKeeperDeps;
   #runs = 0;
   #renewing: ReturnType<typeof setInterval> | undefined;
-  readonly #sweeping: ReturnType<typeof setInterval>;
   #sweep: Promise<void> | undefined;
 
   constructor(deps: LeaseKeeperDeps) {
     this.#deps = deps;
-    this.#sweeping = backgroundInterval(() => this.sweep(), Math.max(1, deps.lease.ttlMs / 2));
+    // For the life of the process (it never keeps the process alive by itself).
+    backgroundInterval(() => this.sweep(), Math.max(1, deps.lease.ttlMs / 2));
   }
 
   /** A run began here: its lease is renewed until it ends. */
@@ -66,12 +66,6 @@ export class LeaseKeeper {
       this.#sweep = undefined;
     });
     return this.#sweep;
-  }
-
-  /** Stops renewing and sweeping (the process is shutting down). */
-  stop(): void {
-    clearInterval(this.#sweeping);
-    clearInterval(this.#renewing);
   }
 
   #renew(): void {
