@@ -1,6 +1,11 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  startTestPostgres,
+  type TestPostgres,
+} from "../../packages/postgres/test/support/embedded-postgres.js";
 import { a2aHeaders, type Json, rpcBody, userMessage } from "../harness/client.js";
 import {
   type Example,
@@ -272,5 +277,59 @@ describe.each(examples)("examples/$name, started as its README says", (example) 
     const body = await missing.json();
     expect(body.error.code).toBe(404);
     expect(body.error.status).toBe("NOT_FOUND");
+  });
+});
+
+/**
+ * The Next.js example with DATABASE_URL (built and started as `npm run example:next` does,
+ * after the examples above, so no two `next build`s run at once): its tasks are rows of the
+ * database, and they outlive the process.
+ */
+describe("examples/next on PostgreSQL (DATABASE_URL)", () => {
+  const next = examples.find((example) => example.name === "next")!;
+  let postgres: TestPostgres | undefined;
+  let launched: Launched | undefined;
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    launched = await launch({ ...next, env: { DATABASE_URL: postgres.url } });
+  }, next.readyMs + 30_000);
+
+  afterAll(async () => {
+    if (launched) await stop(launched.child);
+    await postgres?.remove();
+  }, 30_000);
+
+  const send = async (text: string, extra: Record<string, unknown> = {}): Promise<Json> => {
+    const response = await fetch(launched!.endpoint, {
+      method: "POST",
+      headers: a2aHeaders(),
+      body: rpcBody("SendMessage", { message: userMessage(text, extra) }),
+    });
+    const body = await response.json();
+    expect(body.error).toBeUndefined();
+    return body.result.task;
+  };
+
+  it("says its tasks are in PostgreSQL, and keeps them there, continuation included", async () => {
+    expect(launched!.output()).toMatch(/^Tasks:\s+PostgreSQL 127\.0\.0\.1:\d+\/postgres$/m);
+    const asked = await send("/input");
+    expect(asked.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+    const answered = await send("Grace", { taskId: asked.id, contextId: asked.contextId });
+    expect(answered.status.state).toBe("TASK_STATE_COMPLETED");
+    const client = new pg.Client({ connectionString: postgres!.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "SELECT state, version FROM a2a_tasks WHERE task_id = $1",
+        [asked.id],
+      );
+      // Created, asked for input, the answer joined, completed: every event a row's version.
+      expect(rows).toHaveLength(1);
+      expect(rows[0].state).toBe("TASK_STATE_COMPLETED");
+      expect(rows[0].version).toBeGreaterThanOrEqual(4);
+    } finally {
+      await client.end();
+    }
   });
 });
