@@ -23,10 +23,10 @@ import type { ListTasksResponse, SendMessageResponse } from "../wire/v1/response
 import { type CallContext, ownerOf, type TaskOwner } from "./call-context.js";
 import { parseEventId } from "./event-cursor.js";
 import type { AgentExecutorObject } from "./execution/agent-executor.js";
-import { appendEvent } from "./execution/append-event.js";
-import { CANCELED_TEXT, statusEvent } from "./execution/events.js";
+import { appendServerStatus } from "./execution/append-event.js";
+import { CANCELED_TEXT } from "./execution/events.js";
 import { Execution, type ExecutionDeps, stillProcessing } from "./execution/execution.js";
-import { taskView, withStatus } from "./execution/task-reducer.js";
+import { taskView } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { assertPartsAccepted } from "./media-types.js";
@@ -235,19 +235,19 @@ export class A2AServer {
    */
   async cancelTask(params: CancelTaskRequest, call: CallContext): Promise<Task> {
     const key = this.#key(call, params.id);
-    const { store, clock, newId } = this.#config;
     for (let attempt = 1; ; attempt++) {
-      const stored = await store.get(key);
+      const stored = await this.#config.store.get(key);
       if (!stored) throw errors.taskNotFound(params.id);
-      const { task } = stored;
-      if (isTerminal(task.status.state)) {
-        throw errors.taskNotCancelable(params.id, task.status.state);
-      }
-      const source = { taskId: task.id, contextId: task.contextId ?? "", clock, newId };
-      const event = statusEvent(source, "TASK_STATE_CANCELED", CANCELED_TEXT);
-      const next = withStatus(task, event);
-      const result = await appendEvent(store, key, stored.version, { statusUpdate: event }, next);
-      if (result.ok) return next;
+      const { state } = stored.task.status;
+      if (isTerminal(state)) throw errors.taskNotCancelable(params.id, state);
+      const canceled = await appendServerStatus(
+        this.#config,
+        key,
+        stored,
+        "TASK_STATE_CANCELED",
+        CANCELED_TEXT,
+      );
+      if (canceled) return canceled;
       if (attempt >= MAX_CANCEL_ATTEMPTS) throw errors.internal();
     }
   }

@@ -4,9 +4,7 @@ import type { LapsedRun, RunLease, RunLeases, TaskStore } from "../ports/task-st
 import { backgroundInterval } from "../util/background-timer.js";
 import { describe } from "../util/describe-error.js";
 import { isInterrupted, isTerminal } from "../wire/v1/index.js";
-import { appendEvent } from "./execution/append-event.js";
-import { statusEvent } from "./execution/events.js";
-import { withStatus } from "./execution/task-reducer.js";
+import { appendServerStatus } from "./execution/append-event.js";
 
 /** The status message of a task whose run was lost with the process running it. */
 export const RUN_LOST_TEXT =
@@ -99,7 +97,7 @@ export class LeaseKeeper {
   }
 
   async #end(run: LapsedRun): Promise<void> {
-    const { store, runs, clock, newId, logger } = this.#deps;
+    const { runs, logger } = this.#deps;
     const { task, key } = run;
     const state = task.status.state;
     if (isTerminal(state) || isInterrupted(state)) {
@@ -107,17 +105,15 @@ export class LeaseKeeper {
       await runs.release(key, run.holder);
       return;
     }
-    const source = { taskId: task.id, contextId: task.contextId ?? "", clock, newId };
-    const event = statusEvent(source, "TASK_STATE_FAILED", RUN_LOST_TEXT);
-    const result = await appendEvent(
-      store,
+    const failed = await appendServerStatus(
+      this.#deps,
       key,
-      run.version,
-      { statusUpdate: event },
-      withStatus(task, event),
+      run,
+      "TASK_STATE_FAILED",
+      RUN_LOST_TEXT,
     );
-    // A lost race: the run came back, or another sweep or a cancel ended it first.
-    if (result.ok) {
+    // Unless it lost a race: the run came back, or another sweep or a cancel ended it first.
+    if (failed) {
       logger.warn("failed a task whose run was lost with its server", {
         taskId: task.id,
         holder: run.holder,
