@@ -27,7 +27,7 @@ export {
   type InMemoryTaskStoreOptions,
 } from "./ports/in-memory-task-store.js";
 export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
-export { decodePageToken, encodePageToken } from "./ports/page-token.js";
+export { decodePageToken, encodePageToken, statusTimeOf } from "./ports/page-token.js";
 export {
   type AppendOptions,
   type AppendResult,

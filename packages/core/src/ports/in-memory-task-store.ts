@@ -9,6 +9,7 @@ import {
   decodePageToken,
   encodePageToken,
   type ListCursor,
+  statusTimeOf,
 } from "./page-token.js";
 import { StampQueue } from "./stamp-queue.js";
 import {
@@ -138,11 +139,6 @@ function storedOf(entry: Entry): StoredTask {
   return { task: parseTask(jsonOfEntry(entry)), version: entry.version };
 }
 
-function statusTime(task: Task): number {
-  const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
-  return Number.isNaN(time) ? 0 : time;
-}
-
 function positive(value: number, name: string): number {
   if (!(Number.isFinite(value) && value > 0)) {
     throw new TypeError(`InMemoryTaskStore: ${name} must be a positive number`);
@@ -263,7 +259,7 @@ export class InMemoryTaskStore implements TaskStore {
         : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
     const version = expectedVersion + 1;
     const time =
-      previous && previous.stamp === task.status.timestamp ? previous.time : statusTime(task);
+      previous && previous.stamp === task.status.timestamp ? previous.time : statusTimeOf(task);
     if (previous) {
       // The entry moves on in place: no new entry, map slot or owner bookkeeping per event.
       previous.events.push(eventJson);

@@ -1,4 +1,5 @@
 import { fromBase64Url, toBase64Url } from "../util/base64url.js";
+import type { Task } from "../wire/v1/index.js";
 import { InvalidPageTokenError } from "./task-store.js";
 
 /** Position of a task in the `ListTasks` order: status time (ms), then task id. */
@@ -9,6 +10,15 @@ export interface ListCursor {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/**
+ * A task's place in time in the `ListTasks` order: its status timestamp in ms (0 without one,
+ * or one that does not parse). Every store sorts and pages by it.
+ */
+export function statusTimeOf(task: Task): number {
+  const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
+  return Number.isNaN(time) ? 0 : time;
+}
 
 /** An opaque, URL-safe page token for the task after which the next page starts. */
 export function encodePageToken(cursor: ListCursor): string {

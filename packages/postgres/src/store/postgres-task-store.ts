@@ -11,6 +11,7 @@ import {
   type RunLeases,
   type StoredTask,
   type StreamResponse,
+  statusTimeOf,
   type Task,
   type TaskKey,
   type TaskListPage,
@@ -238,42 +239,36 @@ export class PostgresTaskStore implements TaskStore {
       expectedVersion === 0 || finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0
         ? JSON.stringify(task)
         : null;
-    const shared = [key.tenant, key.owner, key.taskId];
-    const statusMs = statusTime(task);
     // Told to the other instances, with the event when it fits, if any listens.
     const payload = this.#peers ? encodeNotification(key, seq, eventJson) : null;
-    const holder = options?.lease?.holder ?? null;
-    const leaseMs = options?.lease?.ttlMs ?? 0;
+    // Both statements take the same values, the append also the version it expects.
+    const values = [
+      task.contextId ?? null,
+      state,
+      statusTimeOf(task),
+      snapshot,
+      finished,
+      this.#finishedTtlMs,
+      eventJson,
+      options?.lease?.holder ?? null,
+      options?.lease?.ttlMs ?? 0,
+      this.#tables.channel,
+      payload,
+    ];
     const { rows } =
       expectedVersion === 0
         ? await this.#query<{ version: number }>("create", [
-            ...shared,
-            task.contextId ?? null,
-            state,
-            statusMs,
-            snapshot,
-            finished,
-            this.#finishedTtlMs,
-            eventJson,
-            holder,
-            leaseMs,
-            this.#tables.channel,
-            payload,
+            key.tenant,
+            key.owner,
+            key.taskId,
+            ...values,
           ])
         : await this.#query<{ version: number }>("append", [
-            ...shared,
+            key.tenant,
+            key.owner,
+            key.taskId,
             expectedVersion,
-            task.contextId ?? null,
-            state,
-            statusMs,
-            snapshot,
-            finished,
-            this.#finishedTtlMs,
-            eventJson,
-            holder,
-            leaseMs,
-            this.#tables.channel,
-            payload,
+            ...values,
           ]);
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
     // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
@@ -504,11 +499,6 @@ function taskOf(row: TaskRow): Task {
       task = applyTaskEvent(task, event);
   }
   return task;
-}
-
-function statusTime(task: Task): number {
-  const time = task.status.timestamp ? Date.parse(task.status.timestamp) : 0;
-  return Number.isNaN(time) ? 0 : time;
 }
 
 function positive(value: number, name: string): number {
