@@ -70,4 +70,23 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE lease_holder IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: "ListTasks indexes no key lookup can take",
+    sql: ({ schema, tasks }) => `
+      -- The ListTasks indexes began with (tenant, owner) and ended with task_id. Until
+      -- PostgreSQL has statistics on the table (autovacuum's first ANALYZE), it estimates one
+      -- row for any equality on tenant and owner, so it could plan a task's own lookup (every
+      -- append, every get) on one of them and read every task of the owner: each write then
+      -- cost more as the owner's tasks grew. They now begin with one expression over the scope
+      -- and hold no task_id, so the primary key is the only index a key lookup can use;
+      -- ListTasks names the same expression, and sorts ties of status time by id itself.
+      DROP INDEX ${schema}.a2a_tasks_newest, ${schema}.a2a_tasks_by_context,
+        ${schema}.a2a_tasks_by_state;
+      CREATE INDEX a2a_tasks_newest ON ${tasks} ((ARRAY[tenant, owner]), status_ms DESC);
+      CREATE INDEX a2a_tasks_by_context
+        ON ${tasks} ((ARRAY[tenant, owner]), context_id, status_ms DESC);
+      CREATE INDEX a2a_tasks_by_state ON ${tasks} ((ARRAY[tenant, owner]), state, status_ms DESC);
+    `,
+  },
 ];

@@ -100,7 +100,8 @@ export function statements({ tasks, events }: TableNames): Statements {
     list: `
       WITH matching AS NOT MATERIALIZED (
         SELECT * FROM ${tasks} t
-        WHERE t.tenant = $1 AND t.owner = $2 AND ${LIVE}
+        -- The scope as the ListTasks indexes hold it (see migration 3).
+        WHERE ARRAY[t.tenant, t.owner] = ARRAY[$1::text, $2::text] AND ${LIVE}
           AND ($3::text IS NULL OR t.context_id = $3)
           AND ($4::text IS NULL OR t.state = $4)
           AND ($5::bigint IS NULL OR t.status_ms >= $5)
