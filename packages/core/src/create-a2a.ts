@@ -7,6 +7,7 @@ import { A2AError } from "./errors/a2a-error.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
+import type { PushConfigStore } from "./ports/push-config-store.js";
 import type { TaskStore } from "./ports/task-store.js";
 import {
   collectSchemes,
@@ -19,6 +20,7 @@ import { SecurityPolicy } from "./security/security-policy.js";
 import { A2AServer } from "./server/a2a-server.js";
 import { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 import type { AgentExecutor, AgentExecutorObject } from "./server/execution/agent-executor.js";
+import { createPushConfigs, type PushOptions } from "./server/push/push-options.js";
 import { type A2A, AGENT_INTERNALS } from "./transport/agent.js";
 import { type Binding, createFetchHandler } from "./transport/fetch-handler.js";
 import { SUPPORTED_VERSIONS } from "./transport/version.js";
@@ -138,6 +140,13 @@ export interface A2AOptions {
   extendedCardModifier?: CardModifier;
   /** Signs the cards served (JWS over their RFC 8785 form, spec §8.4). */
   cardSigning?: CardSigningOptions;
+  /**
+   * Push notifications (spec §3.1.7-3.1.10, §4.3.3): with it, the card declares
+   * `capabilities.pushNotifications`, clients may register webhooks for their tasks, and every
+   * event of those tasks is POSTed to them. Without it, every push method answers
+   * PushNotificationNotSupported.
+   */
+  push?: PushOptions;
 }
 
 const Options = z.object({
@@ -186,6 +195,25 @@ const Options = z.object({
       alg: z.string().min(1),
       kid: z.string().min(1),
       jku: z.url().optional(),
+    })
+    .optional(),
+  push: z
+    .object({
+      sender: z.custom<PushOptions["sender"]>(
+        (sender) =>
+          typeof sender === "object" &&
+          sender !== null &&
+          typeof (sender as PushOptions["sender"]).post === "function" &&
+          typeof (sender as PushOptions["sender"]).check === "function",
+        "must be a WebhookSender (webhookSender() of @a2a-mount/core/node)",
+      ),
+      configStore: z.custom<PushConfigStore>((store) => typeof store === "object").optional(),
+      maxConfigsPerTask: z.number().int().positive().optional(),
+      timeoutMs: z.number().int().positive().optional(),
+      maxConsecutiveFailures: z.number().int().positive().optional(),
+      retryBaseMs: z.number().int().positive().optional(),
+      retryMaxMs: z.number().int().positive().optional(),
+      onDeliveryFailure: z.function().optional(),
     })
     .optional(),
 });
@@ -270,15 +298,18 @@ export function createA2A(options: A2AOptions): A2A {
     cardModifier: options.cardModifier,
     extendedCardModifier: options.extendedCardModifier,
     signer: options.cardSigning && cardSigner(options.cardSigning),
+    pushNotifications: options.push !== undefined,
   });
   const executor: AgentExecutorObject =
     typeof options.executor === "function" ? { execute: options.executor } : options.executor;
+  const store = options.taskStore ?? new InMemoryTaskStore({ clock: options.clock ?? systemClock });
+  const newId = options.generateId ?? (() => crypto.randomUUID());
   const server = new A2AServer({
     executor,
-    store: options.taskStore ?? new InMemoryTaskStore({ clock: options.clock ?? systemClock }),
+    store,
     clock: options.clock ?? systemClock,
     logger,
-    newId: options.generateId ?? (() => crypto.randomUUID()),
+    newId,
     streaming: card.capabilities?.streaming ?? true,
     extendedAgentCard: card.capabilities?.extendedAgentCard ?? false,
     extendedCard: cards.hasExtendedCard ? (call) => cards.extendedCard(call) : undefined,
@@ -290,6 +321,14 @@ export function createA2A(options: A2AOptions): A2A {
     maxStreamBufferBytes: options.maxStreamBufferBytes ?? 8 * 1024 * 1024,
     runTimeoutMs: options.runTimeoutMs,
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    push:
+      options.push &&
+      createPushConfigs(options.push, {
+        tasks: store,
+        clock: options.clock ?? systemClock,
+        logger,
+        newId,
+      }),
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const handler = createFetchHandler({

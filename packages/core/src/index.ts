@@ -23,11 +23,23 @@ export {
 export type { ClientCertificate, RequestOrigin } from "./http/exchange.js";
 export type { Clock } from "./ports/clock.js";
 export {
+  InMemoryPushConfigStore,
+  type InMemoryPushConfigStoreOptions,
+} from "./ports/in-memory-push-config-store.js";
+export {
   InMemoryTaskStore,
   type InMemoryTaskStoreOptions,
 } from "./ports/in-memory-task-store.js";
 export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
 export { decodePageToken, encodePageToken, statusTimeOf } from "./ports/page-token.js";
+export {
+  PushConfigLimitError,
+  type PushConfigPage,
+  type PushConfigRecord,
+  type PushConfigStore,
+  type PushPayloadVersion,
+  type PushProgress,
+} from "./ports/push-config-store.js";
 export {
   type AppendOptions,
   type AppendResult,
@@ -47,6 +59,12 @@ export {
   type TaskStoreLimit,
   taskKeyString,
 } from "./ports/task-store.js";
+export {
+  type WebhookRequest,
+  type WebhookResponse,
+  type WebhookSender,
+  WebhookUrlRefused,
+} from "./ports/webhook-sender.js";
 export { type BasicCredentials, parseBasicCredentials } from "./security/credentials.js";
 export {
   type JwtKeySource,
@@ -98,6 +116,9 @@ export type {
   TaskHelper,
 } from "./server/execution/agent-executor.js";
 export { applyEvent as applyTaskEvent } from "./server/execution/task-reducer.js";
+export type { PushConfigView, PushDeliveryStatus } from "./server/push/push-configs.js";
+export type { PushDeliveryFailure } from "./server/push/push-delivery.js";
+export type { PushOptions } from "./server/push/push-options.js";
 export type { A2A } from "./transport/agent.js";
 export type { RequestExtras } from "./transport/fetch-exchange.js";
 export { type Binding, WELL_KNOWN_CARD_PATH } from "./transport/fetch-handler.js";

@@ -38,6 +38,8 @@ export interface CardServiceConfig {
   cardModifier: CardModifier | undefined;
   extendedCardModifier: CardModifier | undefined;
   signer: CardSigner | undefined;
+  /** Push notifications are configured: the cards declare `capabilities.pushNotifications`. */
+  pushNotifications: boolean;
 }
 
 /** Cards are cached per public URL; the URL comes from the Host header, so keep few. */
@@ -119,6 +121,7 @@ export class CardService {
       const input = kind === "public" ? this.#config.card : this.#extendedInput!;
       card = buildCard(input, agentUrl, this.#config.bindings, this.#config.security);
       if (this.hasExtendedCard) card.capabilities.extendedAgentCard = true;
+      card.capabilities.pushNotifications = this.#config.pushNotifications;
       this.#built.set(key, card);
     }
     return card;

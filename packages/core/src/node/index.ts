@@ -8,6 +8,8 @@ import type { Principal } from "../types/principal.js";
 import { handleNodeRequest } from "./handle-node-request.js";
 import { forwardedOrigin } from "./request-target.js";
 
+export { type WebhookSenderOptions, webhookSender } from "./webhook-sender.js";
+
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
   /** Where the agent is mounted. Default: the agent's own `basePath` option. */

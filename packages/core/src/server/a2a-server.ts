@@ -7,6 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
+import { describe } from "../util/describe-error.js";
 import { mapInSlices } from "../util/yield-to-event-loop.js";
 import { taskJson } from "../wire/task-json.js";
 import {
@@ -18,6 +19,7 @@ import {
   type SendMessageRequest,
   type SubscribeToTaskRequest,
   type Task,
+  type TaskPushNotificationConfig,
 } from "../wire/v1/index.js";
 import type { ListTasksResponse, SendMessageResponse } from "../wire/v1/responses.js";
 import { type CallContext, ownerOf, type TaskOwner } from "./call-context.js";
@@ -30,6 +32,7 @@ import { taskView } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { assertPartsAccepted } from "./media-types.js";
+import type { PushConfigs, PushConfigView } from "./push/push-configs.js";
 import { type StreamEnd, untilPause, untilTerminal } from "./stream-ends.js";
 import { type StreamEvent, TaskFeed } from "./task-feed.js";
 
@@ -75,6 +78,8 @@ export interface ServerConfig {
    * shared by several processes).
    */
   leaseMs: number;
+  /** Push notification configs and their delivery; `undefined`: push is not supported. */
+  push: PushConfigs | undefined;
 }
 
 /**
@@ -300,9 +305,42 @@ export class A2AServer {
     return extendedCard(call);
   }
 
-  /** Push notification configs: not supported until push delivery is configured. */
-  async pushNotificationConfig(_call: CallContext): Promise<never> {
-    throw errors.pushNotSupported();
+  async createPushConfig(
+    params: TaskPushNotificationConfig,
+    call: CallContext,
+  ): Promise<PushConfigView> {
+    const push = this.#push();
+    if (!params.taskId) {
+      throw errors.invalidParams([{ field: "taskId", description: "is required" }]);
+    }
+    const config = await push.create(this.#key(call, params.taskId), params, call.version);
+    return call.tenant ? { ...config, tenant: call.tenant } : config;
+  }
+
+  async getPushConfig(
+    params: { taskId: string; id: string },
+    call: CallContext,
+  ): Promise<PushConfigView> {
+    const config = await this.#push().get(this.#key(call, params.taskId), params.id);
+    return call.tenant ? { ...config, tenant: call.tenant } : config;
+  }
+
+  async listPushConfigs(
+    params: { taskId: string; pageSize?: number | undefined; pageToken?: string | undefined },
+    call: CallContext,
+  ): Promise<{ configs: PushConfigView[]; nextPageToken: string }> {
+    const page = await this.#push().list(this.#key(call, params.taskId), params);
+    if (!call.tenant) return page;
+    return { ...page, configs: page.configs.map((c) => ({ ...c, tenant: call.tenant })) };
+  }
+
+  async deletePushConfig(params: { taskId: string; id: string }, call: CallContext): Promise<void> {
+    await this.#push().delete(this.#key(call, params.taskId), params.id);
+  }
+
+  #push(): PushConfigs {
+    if (!this.#config.push) throw errors.pushNotSupported();
+    return this.#config.push;
   }
 
   #assertStreaming(): void {
@@ -380,7 +418,8 @@ export class A2AServer {
   async #prepare(params: SendMessageRequest, call: CallContext): Promise<Execution> {
     const { message } = params;
     if (this.#config.authorizeMessage) await this.#config.authorizeMessage(message, call);
-    if (params.configuration?.taskPushNotificationConfig) throw errors.pushNotSupported();
+    const pushConfig = params.configuration?.taskPushNotificationConfig;
+    if (pushConfig) await this.#push().validateForSend(pushConfig);
     assertPartsAccepted(message.parts, this.#config.inputModes);
     const request = {
       text: message.parts
@@ -395,7 +434,7 @@ export class A2AServer {
     if (message.taskId === undefined || message.taskId === "") {
       const key = this.#key(call, this.#config.newId());
       const contextId = message.contextId || this.#config.newId();
-      return this.#register(
+      const execution = this.#register(
         new Execution(this.#deps, {
           key,
           keyString: taskKeyString(key),
@@ -406,6 +445,8 @@ export class A2AServer {
           request,
         }),
       );
+      if (pushConfig) this.#pushWhenCreated(execution, pushConfig, call, 0);
+      return execution;
     }
     const taskId = message.taskId;
     const key = this.#key(call, taskId);
@@ -430,7 +471,7 @@ export class A2AServer {
         ]);
       }
       if (this.#executions.has(ks)) throw stillProcessing(taskId);
-      return this.#register(
+      const execution = this.#register(
         new Execution(this.#deps, {
           key,
           keyString: ks,
@@ -441,7 +482,38 @@ export class A2AServer {
           request,
         }),
       );
+      if (pushConfig) this.#pushWhenCreated(execution, pushConfig, call, stored.version);
+      return execution;
     });
+  }
+
+  /**
+   * Stores a send's push config once the run has made (or joined) its task, so that its
+   * deliveries find the task's log; they start after event `after`: a new task's every
+   * event, or a continued one's from the message sent.
+   */
+  #pushWhenCreated(
+    execution: Execution,
+    config: TaskPushNotificationConfig,
+    call: CallContext,
+    after: number,
+  ): void {
+    const push = this.#push();
+    execution
+      .until("created")
+      .then(
+        async (outcome) => {
+          if (!outcome || !("task" in outcome)) return;
+          await push.createForSend(execution.key, config, call.version, after);
+        },
+        () => undefined, // the send failed: its caller hears why, and there is no task
+      )
+      .catch((error: unknown) => {
+        this.#config.logger.error("could not store the push config of a send", {
+          taskId: execution.key.taskId,
+          error: describe(error),
+        });
+      });
   }
 
   #register(execution: Execution): Execution {

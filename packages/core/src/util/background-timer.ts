@@ -10,3 +10,18 @@ export function backgroundInterval(
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
+
+/** A pause that does not keep the process alive by itself, cut short by `signal`. */
+export function backgroundSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    (timer as { unref?: () => void }).unref?.();
+    signal.addEventListener("abort", done);
+  });
+}

@@ -80,17 +80,21 @@ const subscribeUntilPause = stream(protoRequest(v1.SubscribeToTaskRequest), (s, 
 );
 const createPushConfig = unary(
   protoRequest(v1.CreateTaskPushNotificationConfigRequest),
-  (s, _p, c) => s.pushNotificationConfig(c),
+  (s, p, c) => s.createPushConfig(p, c),
 );
-const getPushConfig = unary(protoRequest(v1.GetTaskPushNotificationConfigRequest), (s, _p, c) =>
-  s.pushNotificationConfig(c),
+const getPushConfig = unary(protoRequest(v1.GetTaskPushNotificationConfigRequest), (s, p, c) =>
+  s.getPushConfig(p, c),
 );
-const listPushConfigs = unary(protoRequest(v1.ListTaskPushNotificationConfigsRequest), (s, _p, c) =>
-  s.pushNotificationConfig(c),
+const listPushConfigs = unary(protoRequest(v1.ListTaskPushNotificationConfigsRequest), (s, p, c) =>
+  s.listPushConfigs(p, c),
 );
+/** google.protobuf.Empty. */
 const deletePushConfig = unary(
   protoRequest(v1.DeleteTaskPushNotificationConfigRequest),
-  (s, _p, c) => s.pushNotificationConfig(c),
+  async (s, p, c) => {
+    await s.deletePushConfig(p, c);
+    return {};
+  },
 );
 const getExtendedCard = unary(protoRequest(v1.GetExtendedAgentCardRequest), (s, _p, c) =>
   s.getExtendedAgentCard(c),

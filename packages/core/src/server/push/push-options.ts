@@ -1,0 +1,65 @@
+import type { Clock } from "../../ports/clock.js";
+import { InMemoryPushConfigStore } from "../../ports/in-memory-push-config-store.js";
+import type { Logger } from "../../ports/logger.js";
+import type { PushConfigStore } from "../../ports/push-config-store.js";
+import type { TaskStore } from "../../ports/task-store.js";
+import type { WebhookSender } from "../../ports/webhook-sender.js";
+import { PushConfigs } from "./push-configs.js";
+import { PushDelivery, type PushDeliveryFailure } from "./push-delivery.js";
+
+/** The `push` option of `createA2A`: push notifications, delivered as the task's log grows. */
+export interface PushOptions {
+  /**
+   * What sends the deliveries and guards against SSRF: `webhookSender({ allowHosts })` of
+   * `@a2a-mount/core/node` on Node.
+   */
+  sender: WebhookSender;
+  /** Where configs and their delivery progress live. Default: process memory. */
+  configStore?: PushConfigStore;
+  /** Configs one task may have. Default 10. */
+  maxConfigsPerTask?: number;
+  /** One delivery attempt's deadline in ms. Default 15 000 (spec §13.2: 10-30 s). */
+  timeoutMs?: number;
+  /**
+   * Attempts that may fail in a row before the config is disabled (its deliveries stop; the
+   * config stays). Default 8.
+   */
+  maxConsecutiveFailures?: number;
+  /** The first retry's delay in ms, doubled for each next one (with jitter). Default 1 000. */
+  retryBaseMs?: number;
+  /** The longest wait between attempts in ms, `Retry-After` included. Default 300 000. */
+  retryMaxMs?: number;
+  /** Told of every failed attempt (the logger is too). */
+  onDeliveryFailure?: (failure: PushDeliveryFailure) => void;
+}
+
+/** The configs service over its delivery, from the options. */
+export function createPushConfigs(
+  options: PushOptions,
+  deps: { tasks: TaskStore; clock: Clock; logger: Logger; newId: () => string },
+): PushConfigs {
+  const configs = options.configStore ?? new InMemoryPushConfigStore();
+  const delivery = new PushDelivery({
+    tasks: deps.tasks,
+    configs,
+    sender: options.sender,
+    policy: {
+      timeoutMs: options.timeoutMs ?? 15_000,
+      maxConsecutiveFailures: options.maxConsecutiveFailures ?? 8,
+      retryBaseMs: options.retryBaseMs ?? 1_000,
+      retryMaxMs: options.retryMaxMs ?? 300_000,
+      random: Math.random,
+    },
+    clock: deps.clock,
+    logger: deps.logger,
+    onFailure: options.onDeliveryFailure,
+  });
+  return new PushConfigs({
+    tasks: deps.tasks,
+    configs,
+    sender: options.sender,
+    delivery,
+    maxConfigsPerTask: options.maxConfigsPerTask ?? 10,
+    newId: deps.newId,
+  });
+}
