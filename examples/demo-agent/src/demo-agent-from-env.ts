@@ -1,4 +1,5 @@
 import type { A2A, A2AOptions } from "@a2a-mount/core";
+import { webhookSender } from "@a2a-mount/core/node";
 import { createDemoAgent } from "./create-demo-agent.js";
 
 /** The demo agent as an example app runs it, and where its tasks live. */
@@ -13,12 +14,15 @@ export interface DemoDeployment {
 /**
  * The demo agent with its tasks in PostgreSQL when `DATABASE_URL` is set (schema migrated at
  * start-up; `A2A_LEASE_MS` sets the run lease), so that every instance given the same URL
- * serves the same agent; in memory otherwise.
+ * serves the same agent; in memory otherwise. It delivers push notifications, to public
+ * `https` URLs and to the hosts (names, addresses or CIDRs, comma-separated) of
+ * `A2A_PUSH_ALLOW_HOSTS`.
  */
 export async function demoAgentFromEnv(
   env: Record<string, string | undefined> = processEnv(),
-  options: Partial<A2AOptions> = {},
+  overrides: Partial<A2AOptions> = {},
 ): Promise<DemoDeployment> {
+  const options: Partial<A2AOptions> = { push: pushFromEnv(env), ...overrides };
   const url = env.DATABASE_URL;
   if (!url) {
     return { a2a: createDemoAgent(options), storage: "memory", close: async () => undefined };
@@ -36,6 +40,15 @@ export async function demoAgentFromEnv(
     storage: storageOf(url),
     close: () => store.close(),
   };
+}
+
+/** Push delivery, with `A2A_PUSH_ALLOW_HOSTS` as the SSRF guard's allow-list. */
+export function pushFromEnv(env: Record<string, string | undefined>): A2AOptions["push"] {
+  const allowHosts = (env.A2A_PUSH_ALLOW_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim())
+    .filter((host) => host !== "");
+  return { sender: webhookSender({ allowHosts }) };
 }
 
 /** Where tasks live with `DATABASE_URL` set to `url` (or not set), for the ready message. */

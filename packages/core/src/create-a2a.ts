@@ -328,6 +328,7 @@ export function createA2A(options: A2AOptions): A2A {
         clock: options.clock ?? systemClock,
         logger,
         newId,
+        claimTtlMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       }),
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;

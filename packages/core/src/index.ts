@@ -33,6 +33,8 @@ export {
 export { consoleLogger, type Logger, silentLogger } from "./ports/logger.js";
 export { decodePageToken, encodePageToken, statusTimeOf } from "./ports/page-token.js";
 export {
+  type PendingPushConfig,
+  type PushClaims,
   PushConfigLimitError,
   type PushConfigPage,
   type PushConfigRecord,

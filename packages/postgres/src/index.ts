@@ -7,6 +7,7 @@
 export type { TableNames } from "./schema/identifiers.js";
 export { type MigrationReport, migrate } from "./schema/migrate.js";
 export { MIGRATIONS, type Migration } from "./schema/migrations.js";
+export { PostgresPushConfigStore } from "./store/postgres-push-config-store.js";
 export {
   createPostgresTaskStore,
   PostgresTaskStore,

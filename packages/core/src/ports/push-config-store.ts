@@ -1,5 +1,5 @@
 import type { TaskPushNotificationConfig } from "../wire/v1/index.js";
-import type { TaskKey } from "./task-store.js";
+import type { TaskKey } from "./task-key.js";
 
 /** The shape of the deliveries a config gets: that of the version it was created through. */
 export type PushPayloadVersion = "1.0" | "0.3";
@@ -70,4 +70,34 @@ export interface PushConfigStore {
    * stays deleted.
    */
   update(key: TaskKey, id: string, progress: PushProgress): Promise<void>;
+  /**
+   * Claims on configs' deliveries, when the store is shared by several processes (absent in
+   * one process): each config's deliveries are made by one process at a time, and configs
+   * left with undelivered events (their process is gone, or every process restarted) are
+   * found and taken up.
+   */
+  readonly claims?: PushClaims;
+}
+
+/** A config whose task has events its deliveries have not reached. */
+export interface PendingPushConfig {
+  key: TaskKey;
+  id: string;
+}
+
+export interface PushClaims {
+  /**
+   * Takes a config's deliveries for `holder` for `ttlMs`, unless another holder's claim on
+   * it is live; whether `holder` has it now.
+   */
+  claim(key: TaskKey, id: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends every claim `holder` has by `ttlMs` from now. */
+  renew(holder: string, ttlMs: number): Promise<void>;
+  /** Ends `holder`'s claim on a config (another may take it at once). */
+  release(key: TaskKey, id: string, holder: string): Promise<void>;
+  /**
+   * Enabled configs whose task has events after their delivered sequence and that no live
+   * claim holds: at most `limit`.
+   */
+  pending(limit: number): Promise<PendingPushConfig[]>;
 }

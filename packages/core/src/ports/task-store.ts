@@ -1,28 +1,9 @@
 import type { Task, TaskState } from "../wire/v1/index.js";
 import type { StreamResponse } from "../wire/v1/responses.js";
+import type { PushConfigStore } from "./push-config-store.js";
+import type { TaskKey, TaskScope } from "./task-key.js";
 
-/**
- * Who a task belongs to. Every store access is scoped by tenant and owner, so a task of
- * another tenant or principal is indistinguishable from one that does not exist.
- */
-export interface TaskScope {
-  /** `""` when the request names no tenant. */
-  tenant: string;
-  /** The principal's id; `""` for unauthenticated callers. */
-  owner: string;
-}
-
-export interface TaskKey extends TaskScope {
-  taskId: string;
-}
-
-/**
- * A task key as one string, for maps. NUL cannot appear in a JSON-decoded id that the server
- * accepts as a key part, so distinct keys never collide.
- */
-export function taskKeyString(key: TaskKey): string {
-  return `${key.tenant}\u0000${key.owner}\u0000${key.taskId}`;
-}
+export { type TaskKey, type TaskScope, taskKeyString } from "./task-key.js";
 
 /** Filters and cursor of `ListTasks`, already validated. */
 export interface TaskListQuery {
@@ -174,6 +155,11 @@ export interface TaskStore {
    * where a run cannot outlive the process that tracks it).
    */
   readonly runs?: RunLeases;
+  /**
+   * Where push notification configs live with this store's tasks (and as long as they do),
+   * for a store that keeps them; the `push` option uses it unless given a store of its own.
+   */
+  readonly pushConfigs?: PushConfigStore;
 }
 
 /** Thrown by `TaskStore.list` for a page token it cannot decode. */

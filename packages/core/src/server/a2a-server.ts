@@ -329,7 +329,14 @@ export class A2AServer {
     params: { taskId: string; pageSize?: number | undefined; pageToken?: string | undefined },
     call: CallContext,
   ): Promise<{ configs: PushConfigView[]; nextPageToken: string }> {
-    const page = await this.#push().list(this.#key(call, params.taskId), params);
+    const key = this.#key(call, params.taskId);
+    const page = await this.#push().list(key, params);
+    // 0.3 lists are not paged: every config of the task (few: `maxConfigsPerTask`).
+    while (call.version === "0.3" && page.nextPageToken) {
+      const next = await this.#push().list(key, { pageToken: page.nextPageToken });
+      page.configs.push(...next.configs);
+      page.nextPageToken = next.nextPageToken;
+    }
     if (!call.tenant) return page;
     return { ...page, configs: page.configs.map((c) => ({ ...c, tenant: call.tenant })) };
   }
@@ -445,7 +452,7 @@ export class A2AServer {
           request,
         }),
       );
-      if (pushConfig) this.#pushWhenCreated(execution, pushConfig, call, 0);
+      if (pushConfig) this.#pushWhenCreated(execution, pushConfig, call);
       return execution;
     }
     const taskId = message.taskId;
@@ -471,32 +478,31 @@ export class A2AServer {
         ]);
       }
       if (this.#executions.has(ks)) throw stillProcessing(taskId);
-      const execution = this.#register(
-        new Execution(this.#deps, {
-          key,
-          keyString: ks,
-          contextId,
-          existing,
-          version: stored.version,
-          userMessage: { ...message, contextId },
-          request,
-        }),
-      );
-      if (pushConfig) this.#pushWhenCreated(execution, pushConfig, call, stored.version);
-      return execution;
+      const execution = new Execution(this.#deps, {
+        key,
+        keyString: ks,
+        contextId,
+        existing,
+        version: stored.version,
+        userMessage: { ...message, contextId },
+        request,
+      });
+      // The task exists: its config is stored before the run, so a refusal (the task's
+      // limit) fails the send.
+      if (pushConfig)
+        await this.#push().createForSend(key, pushConfig, call.version, stored.version);
+      return this.#register(execution);
     });
   }
 
   /**
-   * Stores a send's push config once the run has made (or joined) its task, so that its
-   * deliveries find the task's log; they start after event `after`: a new task's every
-   * event, or a continued one's from the message sent.
+   * Stores the push config of a send that makes a new task once the run has made it, so
+   * that its deliveries find the task's log (every event of it, from the first).
    */
   #pushWhenCreated(
     execution: Execution,
     config: TaskPushNotificationConfig,
     call: CallContext,
-    after: number,
   ): void {
     const push = this.#push();
     execution
@@ -504,7 +510,7 @@ export class A2AServer {
       .then(
         async (outcome) => {
           if (!outcome || !("task" in outcome)) return;
-          await push.createForSend(execution.key, config, call.version, after);
+          await push.createForSend(execution.key, config, call.version, 0);
         },
         () => undefined, // the send failed: its caller hears why, and there is no task
       )

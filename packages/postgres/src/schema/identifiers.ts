@@ -6,6 +6,8 @@ export interface TableNames {
   schema: string;
   tasks: string;
   events: string;
+  /** Push notification configs and their delivery progress. */
+  pushConfigs: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of the store's event log (one per schema). */
   channel: string;
@@ -26,6 +28,7 @@ export function tableNames(schema: string): TableNames {
     schema: quoted,
     tasks: `${quoted}.a2a_tasks`,
     events: `${quoted}.a2a_task_events`,
+    pushConfigs: `${quoted}.a2a_push_configs`,
     migrations: `${quoted}.a2a_migrations`,
     // Channel names are identifiers of at most 63 bytes; pg_notify takes it as text.
     channel: `a2a_mount:${schema}`.slice(0, 63),

@@ -89,4 +89,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX a2a_tasks_by_state ON ${tasks} ((ARRAY[tenant, owner]), state, status_ms DESC);
     `,
   },
+  {
+    version: 4,
+    name: "push notification configs",
+    sql: ({ pushConfigs }) => `
+      -- A task's webhooks, keyed like the task, and how far each one's deliveries got: the
+      -- task's log is the outbox, "delivered_seq" the place in it. A process delivering a
+      -- config holds a claim on it; a lapsed claim means that process is gone.
+      CREATE TABLE ${pushConfigs} (
+        tenant text NOT NULL,
+        owner text NOT NULL,
+        task_id text COLLATE "C" NOT NULL,
+        config_id text COLLATE "C" NOT NULL,
+        -- Creation order: the list order and its page cursor.
+        position bigint GENERATED ALWAYS AS IDENTITY,
+        config json NOT NULL,
+        payload text NOT NULL,
+        delivered_seq integer NOT NULL,
+        failures integer NOT NULL DEFAULT 0,
+        disabled_reason text,
+        disabled_at timestamptz,
+        claim_holder text,
+        claim_expires_at timestamptz,
+        PRIMARY KEY (tenant, owner, task_id, config_id)
+      );
+      CREATE INDEX a2a_push_configs_enabled ON ${pushConfigs} (claim_expires_at)
+        WHERE disabled_at IS NULL;
+    `,
+  },
 ];

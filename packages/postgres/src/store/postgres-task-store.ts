@@ -29,6 +29,7 @@ import { migrate } from "../schema/migrate.js";
 import { LogWatchers } from "./log-watchers.js";
 import { encodeNotification } from "./notification.js";
 import { NotificationListener } from "./notification-listener.js";
+import { PostgresPushConfigStore } from "./postgres-push-config-store.js";
 import { type Statements, statements } from "./statements.js";
 import { storable } from "./task-keys.js";
 
@@ -119,6 +120,10 @@ export class PostgresTaskStore implements TaskStore {
     this.#ownsPool = ownsPool;
     this.#tables = tableNames(options.schema ?? "public");
     this.#sql = statements(this.#tables);
+    this.pushConfigs = new PostgresPushConfigStore(pool, this.#tables, {
+      prepare: options.prepare !== false,
+      closed: () => this.#closed,
+    });
     if (options.prepare !== false) {
       for (const [statement, text] of Object.entries(this.#sql)) {
         // Named by its text: stores of other schemas (or versions) on one pool never clash.
@@ -388,6 +393,12 @@ export class PostgresTaskStore implements TaskStore {
       client.release(broken);
     }
   }
+
+  /**
+   * Push notification configs, kept with the tasks (and removed with them by the retention
+   * sweep); the `push` option of `createA2A` uses them.
+   */
+  readonly pushConfigs: PostgresPushConfigStore;
 
   /** Run leases: this store is shared by every instance that opens it. */
   readonly runs: RunLeases = {

@@ -25,7 +25,7 @@ const taskColumns = (events: string) => `
 /** A finished task past its retention is gone, whether or not a sweep removed it yet. */
 const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 
-export function statements({ tasks, events }: TableNames): Statements {
+export function statements({ tasks, events, pushConfigs }: TableNames): Statements {
   return {
     // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
     // $9 finished TTL ms, $10 event JSON, $11 lease holder or null, $12 lease ms, $13 channel,
@@ -128,7 +128,8 @@ export function statements({ tasks, events }: TableNames): Statements {
       WHERE t.lease_holder IS NOT NULL AND t.lease_expires_at < now()
       ORDER BY t.lease_expires_at
       LIMIT $1`,
-    // $1 how many. Rows another sweep holds are skipped; their events go with them.
+    // $1 how many. Rows another sweep holds are skipped; their events and push configs go
+    // with them.
     deleteExpired: `
       WITH gone AS (
         DELETE FROM ${tasks} t USING (
@@ -143,6 +144,9 @@ export function statements({ tasks, events }: TableNames): Statements {
       ), events_gone AS (
         DELETE FROM ${events} e USING gone
         WHERE e.tenant = gone.tenant AND e.owner = gone.owner AND e.task_id = gone.task_id
+      ), push_configs_gone AS (
+        DELETE FROM ${pushConfigs} p USING gone
+        WHERE p.tenant = gone.tenant AND p.owner = gone.owner AND p.task_id = gone.task_id
       )
       SELECT count(*)::int AS deleted FROM gone`,
     // $1 the listeners' application name: other instances' listening connections.

@@ -113,8 +113,13 @@ export class PushConfigs {
     key: TaskKey,
     query: { pageSize?: number | undefined; pageToken?: string | undefined },
   ): Promise<{ configs: PushConfigView[]; nextPageToken: string }> {
+    if (query.pageSize !== undefined && (query.pageSize < 0 || query.pageSize > MAX_PAGE_SIZE)) {
+      throw errors.invalidParams([
+        { field: "pageSize", description: `must be between 1 and ${MAX_PAGE_SIZE}` },
+      ]);
+    }
     await this.#taskExists(key);
-    const pageSize = Math.min(MAX_PAGE_SIZE, query.pageSize || DEFAULT_PAGE_SIZE);
+    const pageSize = query.pageSize || DEFAULT_PAGE_SIZE;
     try {
       const page = await this.#deps.configs.list(key, { pageSize, pageToken: query.pageToken });
       return { configs: page.records.map(view), nextPageToken: page.nextPageToken };
@@ -144,7 +149,9 @@ export class PushConfigs {
     version: number,
   ): Promise<PushConfigView> {
     const { tenant: _routing, ...fields } = input;
-    const id = input.id || this.#deps.newId();
+    // A 0.3 config without an id is the task's own (as a 0.3 `set` makes it), so that a 0.3
+    // `get` naming only the task finds it.
+    const id = input.id || (payload === "0.3" ? key.taskId : this.#deps.newId());
     // Setting a config again (same id) keeps its progress and enables it again.
     const existing = await this.#deps.configs.get(key, id);
     const record: PushConfigRecord = {

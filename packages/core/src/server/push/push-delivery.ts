@@ -3,13 +3,16 @@ import type { Logger } from "../../ports/logger.js";
 import type { PushConfigRecord, PushConfigStore } from "../../ports/push-config-store.js";
 import { type TaskKey, type TaskStore, taskKeyString } from "../../ports/task-store.js";
 import { type WebhookSender, WebhookUrlRefused } from "../../ports/webhook-sender.js";
-import { backgroundSleep } from "../../util/background-timer.js";
+import { backgroundInterval, backgroundSleep } from "../../util/background-timer.js";
 import { describe } from "../../util/describe-error.js";
 import { isTerminal, type Task } from "../../wire/v1/index.js";
 import type { StreamResponse } from "../../wire/v1/responses.js";
 import { applyEvent } from "../execution/task-reducer.js";
 import { type DeliveryPolicy, retryDelayMs, verdictOf } from "./delivery-policy.js";
 import { deliveryId, pushMessage } from "./push-payload.js";
+
+/** Configs with pending deliveries taken up per look. */
+const PENDING_BATCH = 100;
 
 /** A delivery that failed, as `onDeliveryFailure` is told of it. */
 export interface PushDeliveryFailure {
@@ -30,6 +33,12 @@ export interface PushDeliveryFailure {
 export interface PushDeliveryDeps {
   tasks: TaskStore;
   configs: PushConfigStore;
+  /** This process's name on its claims (stores shared by several processes). */
+  holder: string;
+  /** How long a claim lasts unless renewed, in ms. */
+  claimTtlMs: number;
+  /** How often configs left with undelivered events are looked for, in ms. */
+  pendingPollMs: number;
   sender: WebhookSender;
   policy: DeliveryPolicy;
   clock: Clock;
@@ -47,9 +56,47 @@ export interface PushDeliveryDeps {
 export class PushDelivery {
   readonly #deps: PushDeliveryDeps;
   readonly #tasks = new Map<string, TaskDeliveries>();
+  #looking: Promise<void> | undefined;
 
   constructor(deps: PushDeliveryDeps) {
     this.#deps = deps;
+    const claims = deps.configs.claims;
+    if (!claims) return;
+    // For the life of the process (neither keeps it alive by itself): this process's claims
+    // stay live while it delivers, and configs whose deliveries stopped with another
+    // process, or before a restart, are taken up.
+    backgroundInterval(
+      () => {
+        if (this.activeLanes === 0) return;
+        claims.renew(deps.holder, deps.claimTtlMs).catch((error: unknown) => {
+          deps.logger.warn("could not renew push delivery claims", { error: describe(error) });
+        });
+      },
+      Math.max(1, deps.claimTtlMs / 3),
+    );
+    backgroundInterval(() => void this.takeUpPending(), deps.pendingPollMs);
+    // A process that starts takes up what was left undelivered (after its claims lapsed).
+    queueMicrotask(() => void this.takeUpPending());
+  }
+
+  /** Starts the deliveries of configs that have undelivered events and nobody delivering. */
+  takeUpPending(): Promise<void> {
+    this.#looking ??= this.#takeUpPending().finally(() => {
+      this.#looking = undefined;
+    });
+    return this.#looking;
+  }
+
+  async #takeUpPending(): Promise<void> {
+    const claims = this.#deps.configs.claims;
+    if (!claims) return;
+    try {
+      for (const { key, id } of await claims.pending(PENDING_BATCH)) this.started(key, id);
+    } catch (error) {
+      this.#deps.logger.warn("could not look for pending push deliveries", {
+        error: describe(error),
+      });
+    }
   }
 
   /** Lanes delivering now: for leak checks. */
@@ -59,8 +106,32 @@ export class PushDelivery {
     return lanes;
   }
 
-  /** A config was stored (created, or replaced): its deliveries (re)start from its progress. */
+  /**
+   * A config was stored (created, or replaced): its deliveries (re)start from its progress,
+   * here, unless another process has them.
+   */
   started(key: TaskKey, configId: string): void {
+    const claims = this.#deps.configs.claims;
+    if (!claims) {
+      this.#start(key, configId);
+      return;
+    }
+    claims.claim(key, configId, this.#deps.holder, this.#deps.claimTtlMs).then(
+      (claimed) => {
+        if (claimed) this.#start(key, configId);
+      },
+      (error: unknown) => {
+        // Taken up by a later look for pending deliveries.
+        this.#deps.logger.warn("could not claim push deliveries", {
+          taskId: key.taskId,
+          configId,
+          error: describe(error),
+        });
+      },
+    );
+  }
+
+  #start(key: TaskKey, configId: string): void {
     const id = taskKeyString(key);
     let task = this.#tasks.get(id);
     if (!task) {
@@ -98,7 +169,12 @@ class TaskDeliveries {
     const lane = new Lane(this.#deps, this.#key, configId);
     this.lanes.set(configId, lane);
     void lane.run().finally(() => {
-      if (this.lanes.get(configId) === lane) this.lanes.delete(configId);
+      if (this.lanes.get(configId) !== lane) return;
+      this.lanes.delete(configId);
+      this.#deps.configs.claims
+        ?.release(this.#key, configId, this.#deps.holder)
+        .catch(() => undefined); // it lapses by itself
+
       if (this.lanes.size > 0) return;
       this.#unwatch?.();
       this.#unwatch = undefined;

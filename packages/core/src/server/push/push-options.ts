@@ -14,7 +14,11 @@ export interface PushOptions {
    * `@a2a-mount/core/node` on Node.
    */
   sender: WebhookSender;
-  /** Where configs and their delivery progress live. Default: process memory. */
+  /**
+   * Where configs and their delivery progress live. Default: the task store's, when it keeps
+   * them (`@a2a-mount/postgres` does: deliveries then survive restarts and are shared by the
+   * instances), else process memory.
+   */
   configStore?: PushConfigStore;
   /** Configs one task may have. Default 10. */
   maxConfigsPerTask?: number;
@@ -36,12 +40,22 @@ export interface PushOptions {
 /** The configs service over its delivery, from the options. */
 export function createPushConfigs(
   options: PushOptions,
-  deps: { tasks: TaskStore; clock: Clock; logger: Logger; newId: () => string },
+  deps: {
+    tasks: TaskStore;
+    clock: Clock;
+    logger: Logger;
+    newId: () => string;
+    /** How long a claim on a config's deliveries lasts unless renewed (the run lease's). */
+    claimTtlMs: number;
+  },
 ): PushConfigs {
-  const configs = options.configStore ?? new InMemoryPushConfigStore();
+  const configs = options.configStore ?? deps.tasks.pushConfigs ?? new InMemoryPushConfigStore();
   const delivery = new PushDelivery({
     tasks: deps.tasks,
     configs,
+    holder: deps.newId(),
+    claimTtlMs: deps.claimTtlMs,
+    pendingPollMs: Math.max(100, deps.claimTtlMs / 3),
     sender: options.sender,
     policy: {
       timeoutMs: options.timeoutMs ?? 15_000,
