@@ -1,4 +1,4 @@
-import { type A2A, A2AError, createA2A, silentLogger } from "@a2a-mount/core";
+import { type A2A, A2AError, createA2A, type PushOptions, silentLogger } from "@a2a-mount/core";
 import { type AgentInternals, internalsOf } from "@a2a-mount/core/internal";
 
 /**
@@ -51,9 +51,11 @@ export interface TestAgent {
  * - `refuse late`: after 250 ms (so a stream has opened by then) refuses the request with
  *   UnsupportedOperation, before any task exists;
  * - anything else: working, an artifact echoing the text in two chunks, completed.
+ *
+ * With `push` (see `testPush` of ./push.js) it sends push notifications.
  */
 export function makeTestAgent(
-  options: { maxBodyBytes?: number; keepAliveMs?: number } = {},
+  options: { maxBodyBytes?: number; keepAliveMs?: number; push?: PushOptions } = {},
 ): TestAgent {
   const principals: (string | undefined)[] = [];
   const aborted = new Set<string>();

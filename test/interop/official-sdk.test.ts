@@ -14,7 +14,7 @@ import {
   type Part,
   Role,
   SendMessageConfiguration,
-  type StreamResponse,
+  StreamResponse,
   type Task,
   TaskState,
   Message as WireMessage,
@@ -51,6 +51,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeTestAgent, type TestAgent } from "../harness/agent.js";
 import { type Json, rpc, until, userMessage } from "../harness/client.js";
+import { PushReceiver, testPush } from "../harness/push.js";
 import { express5Target } from "../harness/targets/express-target.js";
 import { describeWhere, type Running } from "../harness/targets/index.js";
 
@@ -90,6 +91,8 @@ interface Connected {
 /** One of the four official clients. */
 interface Subject {
   name: string;
+  /** The protocol version the client speaks. */
+  version: "1.0" | "0.3";
   binding: "JSONRPC" | "HTTP+JSON";
   connect(running: Running): Promise<Connected>;
   /** Whether the SDK client has ListTasks (neither 0.3 transport has: they throw locally). */
@@ -188,6 +191,7 @@ const causeOf = (error: unknown): unknown => (error instanceof Error ? error.cau
 function v10(binding: Subject["binding"], name: string, errors: Subject["errors"]): Subject {
   return {
     name,
+    version: "1.0",
     binding,
     listsTasks: true,
     errors,
@@ -213,6 +217,7 @@ function v03(
 ): Subject {
   return {
     name,
+    version: "0.3",
     binding,
     listsTasks: false,
     errors,
@@ -269,12 +274,17 @@ const SUBJECTS: readonly Subject[] = [
 
 let nextMessage = 1;
 
-/** A `SendMessageRequest` with one user text part. */
+/** A `SendMessageRequest` with one user text part (and a push config, as JSON). */
 function send(
   text: string,
-  options: { returnImmediately?: boolean; taskId?: string; contextId?: string } = {},
+  options: {
+    returnImmediately?: boolean;
+    taskId?: string;
+    contextId?: string;
+    taskPushNotificationConfig?: Json;
+  } = {},
 ) {
-  const { returnImmediately = false, taskId, contextId } = options;
+  const { returnImmediately = false, taskId, contextId, taskPushNotificationConfig } = options;
   return {
     tenant: "",
     message: WireMessage.fromJSON({
@@ -284,7 +294,10 @@ function send(
       taskId,
       contextId,
     }),
-    configuration: SendMessageConfiguration.fromJSON({ returnImmediately }),
+    configuration: SendMessageConfiguration.fromJSON({
+      returnImmediately,
+      taskPushNotificationConfig,
+    }),
     metadata: undefined,
   };
 }
@@ -703,6 +716,138 @@ describe.each(SUBJECTS)("$name client", (subject) => {
       await expectNotSupported(() =>
         transport.deleteTaskPushNotificationConfig({ tenant: "", taskId, id: "config-1" }, options),
       );
+    });
+  });
+
+  describe("push notification configs (an agent with push)", () => {
+    let pushAgent: TestAgent;
+    let pushRunning: Running;
+    let receiver: PushReceiver;
+    let pushApi: Api;
+
+    beforeAll(async () => {
+      receiver = await PushReceiver.start();
+      pushAgent = makeTestAgent({ push: testPush() });
+      pushRunning = await express5Target.start(pushAgent.a2a, { wellKnown: true });
+      // The 1.0 `Client` itself, this time: the card says the agent has push notifications.
+      pushApi = (await subject.connect(pushRunning)).api;
+    });
+
+    afterAll(async () => {
+      pushAgent.release();
+      await pushRunning.close();
+      await receiver.close();
+    });
+
+    /** A task the agent with push completed, made over raw 1.0 JSON-RPC. */
+    async function pushTask(): Promise<string> {
+      const sent: Json = await rpc(pushRunning, "SendMessage", { message: userMessage("done") });
+      expect(sent.result?.task?.status.state, JSON.stringify(sent)).toBe("TASK_STATE_COMPLETED");
+      return sent.result.task.id;
+    }
+
+    it("creates, gets, lists and deletes a config", async () => {
+      const taskId = await pushTask();
+      const url = receiver.url("/crud");
+      const config = {
+        tenant: "",
+        id: "cfg-1",
+        taskId,
+        url,
+        token: "tok-1",
+        authentication: { scheme: "Bearer", credentials: "secret-1" },
+      };
+      const created = await pushApi.createTaskPushNotificationConfig(config);
+      expect(created).toEqual(config);
+      const unnamed = await pushApi.createTaskPushNotificationConfig({
+        ...config,
+        id: "",
+        token: "",
+        authentication: undefined,
+      });
+      expect(unnamed.id).not.toBe("");
+      expect(unnamed.id).not.toBe("cfg-1");
+      // 0.3 names a config without an id after its task.
+      if (subject.version === "0.3") expect(unnamed.id).toBe(taskId);
+      expect(unnamed).toMatchObject({ taskId, url });
+
+      const got = await pushApi.getTaskPushNotificationConfig({ tenant: "", taskId, id: "cfg-1" });
+      expect(got).toEqual(config);
+      const listed = await pushApi.listTaskPushNotificationConfig({
+        tenant: "",
+        taskId,
+        pageSize: 0,
+        pageToken: "",
+      });
+      expect(listed.configs.map((c) => c.id).sort()).toEqual(["cfg-1", unnamed.id].sort());
+      expect(listed.configs).toContainEqual(config);
+      expect(listed.nextPageToken).toBe("");
+
+      await pushApi.deleteTaskPushNotificationConfig({ tenant: "", taskId, id: "cfg-1" });
+      const error = await rejection(() =>
+        pushApi.getTaskPushNotificationConfig({ tenant: "", taskId, id: "cfg-1" }),
+      );
+      expect(error).toBeInstanceOf(subject.errors.taskNotFound);
+      const after = await pushApi.listTaskPushNotificationConfig({
+        tenant: "",
+        taskId,
+        pageSize: 0,
+        pageToken: "",
+      });
+      expect(after.configs.map((c) => c.id)).toEqual([unnamed.id]);
+    });
+
+    it("a send with a push config delivers every event of its task to the receiver", async () => {
+      const path = `/send/${subject.binding}`;
+      const result = await pushApi.sendMessage(
+        send("hello", {
+          taskPushNotificationConfig: {
+            url: receiver.url(path),
+            authentication: { scheme: "Bearer", credentials: "secret-send" },
+          },
+        }),
+      );
+      const task = expectTask(result);
+      expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+
+      await receiver.expectExactly(5);
+      const received = receiver.received.filter((r) => r.path === path);
+      expect(received).toHaveLength(5);
+      for (const [i, delivery] of received.entries()) {
+        expect(delivery.method).toBe("POST");
+        expect(delivery.headers.authorization).toBe("Bearer secret-send");
+        expect(delivery.headers["a2a-notification-id"]).toBe(`${task.id}:${i + 1}`);
+        expect(delivery.headers["content-type"]).toBe(
+          subject.version === "1.0" ? "application/a2a+json" : "application/json",
+        );
+      }
+      const bodies = received.map((r) => JSON.parse(r.body) as Json);
+      if (subject.version === "1.0") {
+        // Each one a StreamResponse, as the SDK reads them off a stream.
+        const events = bodies.map((body) => StreamResponse.fromJSON(body));
+        expect(events.map((e) => e.payload?.$case)).toEqual([
+          "task",
+          "statusUpdate",
+          "artifactUpdate",
+          "artifactUpdate",
+          "statusUpdate",
+        ]);
+        expect(taskIdOf(events[0]!)).toBe(task.id);
+        expectEcho(events, task.id, "hello", true);
+      } else {
+        // 0.3: the task, in its 0.3 JSON shape, after each event.
+        expect(bodies.map((b) => [b.kind, b.id, b.status.state])).toEqual([
+          ["task", task.id, "submitted"],
+          ["task", task.id, "working"],
+          ["task", task.id, "working"],
+          ["task", task.id, "working"],
+          ["task", task.id, "completed"],
+        ]);
+        expect(bodies[4].artifacts[0].parts).toEqual([
+          { kind: "text", text: "he" },
+          { kind: "text", text: "llo" },
+        ]);
+      }
     });
   });
 });

@@ -6,6 +6,7 @@ import {
   createA2A,
   jwtVerifier,
   type Principal,
+  type PushOptions,
   type SecurityInput,
   silentLogger,
 } from "@a2a-mount/core";
@@ -21,6 +22,7 @@ import {
   until,
   userMessage,
 } from "../harness/client.js";
+import { PushReceiver, testPush } from "../harness/push.js";
 import { describeWhere, type Running, type Target, targets } from "../harness/targets/index.js";
 
 /**
@@ -44,10 +46,11 @@ interface SecureAgent {
 }
 
 /**
- * An agent behind `security`. By the message text: `ask` stops at input-required (a task
- * that can be continued), `slow` works until released or canceled, anything else completes.
+ * An agent behind `security`, sending push notifications with `push`. By the message text:
+ * `ask` stops at input-required (a task that can be continued), `slow` works until released
+ * or canceled, anything else completes.
  */
-function makeSecureAgent(security: SecurityInput): SecureAgent {
+function makeSecureAgent(security: SecurityInput, push?: PushOptions): SecureAgent {
   const seen: (Principal | undefined)[] = [];
   const aborted = new Set<string>();
   let released = gate();
@@ -60,6 +63,7 @@ function makeSecureAgent(security: SecurityInput): SecureAgent {
     },
     logger: silentLogger,
     security,
+    push,
     executor: async (ctx, task) => {
       seen.push(ctx.principal);
       if (ctx.text === "ask") {
@@ -479,13 +483,13 @@ describe.each(targets)("$name: security", (target) => {
   }[] = [
     {
       name: "host principals",
-      make: () => makeSecureAgent([bearerScheme({ name: "session" })]),
+      make: () => makeSecureAgent([bearerScheme({ name: "session" })], testPush()),
       auth: true,
       headers: async (user) => ({ "x-user": user }),
     },
     {
       name: "bearer tokens",
-      make: () => makeSecureAgent([jwtBearer()]),
+      make: () => makeSecureAgent([jwtBearer()], testPush()),
       auth: false,
       headers: async (user) => bearer(await token(user)),
     },
@@ -498,10 +502,14 @@ describe.each(targets)("$name: security", (target) => {
         const s = served(target, identity.make, { auth: identity.auth });
         let alice: Record<string, string>;
         let bob: Record<string, string>;
+        /** Where alice's (`/alice/...`) and bob's (`/bob/...`) webhooks are. */
+        let receiver: PushReceiver;
         beforeAll(async () => {
           alice = await identity.headers("alice");
           bob = await identity.headers("bob");
+          receiver = await PushReceiver.start();
         });
+        afterAll(() => receiver.close());
 
         /** Alice's task in `state`: completed, input-required or working (`slow`). */
         async function aliceTask(text: "done" | "ask" | "slow", contextId?: string) {
@@ -763,39 +771,156 @@ describe.each(targets)("$name: security", (target) => {
           expect(s.agent.seen.at(-1)?.id).toBe("alice");
         });
 
-        it("push notification configs: bob gets what he gets for a task that does not exist", async () => {
+        /** Alice's push config `id` on task `taskId`, delivering to `/alice/<taskId>`. */
+        async function aliceConfig(taskId: string, id: string): Promise<Json> {
+          const created = await rpc(
+            s.running,
+            "CreateTaskPushNotificationConfig",
+            {
+              taskId,
+              id,
+              url: receiver.url(`/alice/${taskId}`),
+              authentication: { scheme: "Bearer", credentials: "alice-secret" },
+            },
+            alice,
+          );
+          expect(created.error).toBeUndefined();
+          return created.result;
+        }
+
+        it("push notification configs: bob's Create, Get, List and Delete get what a missing task gets", async () => {
           const task = await aliceTask("ask");
-          const hook = "https://hooks.example/a2a";
+          const config = await aliceConfig(task.id, "cfg-1");
+          const bobsHook = receiver.url("/bob");
           const calls: [string, (id: string) => Json][] = [
-            ["CreateTaskPushNotificationConfig", (id) => ({ taskId: id, url: hook })],
+            ["CreateTaskPushNotificationConfig", (id) => ({ taskId: id, url: bobsHook })],
+            [
+              "CreateTaskPushNotificationConfig",
+              (id) => ({ taskId: id, id: "cfg-1", url: bobsHook }),
+            ],
             ["GetTaskPushNotificationConfig", (id) => ({ taskId: id, id: "cfg-1" })],
             ["ListTaskPushNotificationConfigs", (id) => ({ taskId: id })],
             ["DeleteTaskPushNotificationConfig", (id) => ({ taskId: id, id: "cfg-1" })],
           ];
           for (const [method, params] of calls) {
-            const answer = await expectSameAsMissing(
-              rpcAs(() => bob, method, params),
-              task.id,
+            expectRpcNotFound(
+              await expectSameAsMissing(
+                rpcAs(() => bob, method, params),
+                task.id,
+              ),
             );
-            expect(answer.status, method).toBe(200);
-            // Not found, or not supported for anybody: never a config of alice's.
-            expect([-32001, -32003], method).toContain(answer.body.error?.code);
+          }
+          const calls03: [string, (id: string) => Json][] = [
+            [
+              "tasks/pushNotificationConfig/set",
+              (id) => ({ taskId: id, pushNotificationConfig: { id: "cfg-1", url: bobsHook } }),
+            ],
+            [
+              "tasks/pushNotificationConfig/get",
+              (id) => ({ id, pushNotificationConfigId: "cfg-1" }),
+            ],
+            ["tasks/pushNotificationConfig/list", (id) => ({ id })],
+            [
+              "tasks/pushNotificationConfig/delete",
+              (id) => ({ id, pushNotificationConfigId: "cfg-1" }),
+            ],
+          ];
+          for (const [method, params] of calls03) {
+            expectRpcNotFound(
+              await expectSameAsMissing(
+                rpcAs(() => ({ ...bob, "a2a-version": "0.3" }), method, params),
+                task.id,
+              ),
+            );
           }
           const routes: [string, (id: string) => string, Json?][] = [
-            ["POST", (id) => `/tasks/${id}/pushNotificationConfigs`, { url: hook }],
+            ["POST", (id) => `/tasks/${id}/pushNotificationConfigs`, { url: bobsHook }],
+            [
+              "POST",
+              (id) => `/tasks/${id}/pushNotificationConfigs`,
+              { id: "cfg-1", url: bobsHook },
+            ],
             ["GET", (id) => `/tasks/${id}/pushNotificationConfigs/cfg-1`],
             ["GET", (id) => `/tasks/${id}/pushNotificationConfigs`],
             ["DELETE", (id) => `/tasks/${id}/pushNotificationConfigs/cfg-1`],
           ];
           for (const [method, path, body] of routes) {
-            const answer = await expectSameAsMissing(
-              restAs(() => bob, method, path, body),
-              task.id,
+            expectRestNotFound(
+              await expectSameAsMissing(
+                restAs(() => bob, method, path, body),
+                task.id,
+              ),
             );
-            expect([400, 404], `${method} ${path("x")}`).toContain(answer.status);
-            expect(answer.body.error).toBeDefined();
           }
+
+          // Alice's config is still there, as she made it, and bob added none.
+          const got = await rpc(
+            s.running,
+            "GetTaskPushNotificationConfig",
+            { taskId: task.id, id: "cfg-1" },
+            alice,
+          );
+          expect(got.result).toEqual(config);
+          const listed = await rpc(
+            s.running,
+            "ListTaskPushNotificationConfigs",
+            { taskId: task.id },
+            alice,
+          );
+          expect(listed.result.configs).toEqual([config]);
+          const viaRest = await restGet(
+            s.running,
+            `/tasks/${task.id}/pushNotificationConfigs/cfg-1`,
+            alice,
+          );
+          expect(viaRest.status).toBe(200);
+          expect(await viaRest.json()).toEqual(config);
           expect(await stateFor(alice, task.id)).toBe("TASK_STATE_INPUT_REQUIRED");
+        });
+
+        it("push deliveries: bob's webhook hears nothing of alice's task; alice's hears all of it", async () => {
+          const task = await aliceTask("ask");
+          await aliceConfig(task.id, "alice-hook");
+          const bobsHook = receiver.url(`/bob/${task.id}`);
+          // Neither a config nor a send with one gets bob's webhook onto alice's task.
+          const created = await rpc(
+            s.running,
+            "CreateTaskPushNotificationConfig",
+            { taskId: task.id, url: bobsHook },
+            bob,
+          );
+          expect(created.error.code).toBe(-32001);
+          const hijack = await rpc(
+            s.running,
+            "SendMessage",
+            {
+              message: userMessage("hijack", { taskId: task.id }),
+              configuration: { taskPushNotificationConfig: { url: bobsHook } },
+            },
+            bob,
+          );
+          expect(hijack.error.code).toBe(-32001);
+
+          const continued = await rpc(
+            s.running,
+            "SendMessage",
+            { message: userMessage("done", { taskId: task.id, contextId: task.contextId }) },
+            alice,
+          );
+          expect(continued.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+          const delivered = () => receiver.received.filter((r) => r.path === `/alice/${task.id}`);
+          await until(() =>
+            delivered().some(
+              (r) => r.body.includes(`"statusUpdate"`) && r.body.includes("TASK_STATE_COMPLETED"),
+            ),
+          );
+          for (const delivery of delivered()) {
+            expect(delivery.headers.authorization).toBe("Bearer alice-secret");
+            expect(delivery.headers["a2a-notification-id"]).toMatch(`${task.id}:`);
+          }
+          // A little longer, for a stray delivery to bob to show.
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          expect(receiver.received.filter((r) => r.path.startsWith("/bob"))).toEqual([]);
         });
       },
     );

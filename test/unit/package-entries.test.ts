@@ -23,8 +23,8 @@ describe("@a2a-mount/core entries", () => {
 });
 
 describe("what users get and what adapters get", () => {
-  it("gives apps createA2A and toNodeHandler, and adapters their hooks on /internal only", () => {
-    expect(Object.keys(node).sort()).toEqual(["toNodeHandler"]);
+  it("gives apps createA2A, toNodeHandler and webhookSender, and adapters their hooks on /internal only", () => {
+    expect(Object.keys(node).sort()).toEqual(["toNodeHandler", "webhookSender"]);
     for (const hook of ["handleNodeRequest", "internalsOf", "pathnameOf", "principalFromUser"]) {
       expect(Object.keys(internal)).toContain(hook);
       expect(Object.keys(main)).not.toContain(hook);

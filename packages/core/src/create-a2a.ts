@@ -1,3 +1,4 @@
+import type { JWK } from "jose";
 import { z } from "zod";
 import { DEFAULT_MODES } from "./card/build-card.js";
 import { AgentCardInput, SecurityInputSchema } from "./card/card-input.js";
@@ -9,6 +10,7 @@ import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { PushConfigStore } from "./ports/push-config-store.js";
 import type { TaskStore } from "./ports/task-store.js";
+import { type PushSigningOptions, pushSigner } from "./security/push-signature.js";
 import {
   collectSchemes,
   normalizeSecurity,
@@ -214,6 +216,21 @@ const Options = z.object({
       retryBaseMs: z.number().int().positive().optional(),
       retryMaxMs: z.number().int().positive().optional(),
       onDeliveryFailure: z.function().optional(),
+      signing: z
+        .object({
+          privateKey: z.custom<PushSigningOptions["privateKey"]>(
+            (key) => typeof key === "object" && key !== null,
+            "must be a CryptoKey or a private JWK",
+          ),
+          publicKey: z.custom<JWK>((key) => typeof key === "object" && key !== null).optional(),
+          alg: z.string().min(1),
+          kid: z.string().min(1),
+          previousKeys: z
+            .array(z.custom<JWK>((key) => typeof (key as JWK)?.kid === "string", "needs a kid"))
+            .optional(),
+          ttlSeconds: z.number().int().positive().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -281,6 +298,7 @@ export function createA2A(options: A2AOptions): A2A {
       "createA2A: invalid options: cardSigning: set publicUrl (or allowedHosts) so a signed card only names hosts you declared",
     );
   }
+  const pushSigning = options.push?.signing && pushSigner(options.push.signing);
   const card = parsed.data.card;
   const logger = options.logger ?? consoleLogger;
   let security: ReturnType<typeof securityOf>;
@@ -329,6 +347,7 @@ export function createA2A(options: A2AOptions): A2A {
         logger,
         newId,
         claimTtlMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        signer: pushSigning,
       }),
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -351,6 +370,7 @@ export function createA2A(options: A2AOptions): A2A {
     keepAliveMs: options.keepAliveMs ?? 15_000,
     cardMaxAgeSeconds: options.cardMaxAgeSeconds ?? 300,
     requiredExtensions: (card.capabilities?.extensions ?? []).filter((e) => e.required),
+    pushKeys: pushSigning?.jwks,
   });
   return {
     fetch: handler.fetch,

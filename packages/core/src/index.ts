@@ -76,6 +76,16 @@ export {
 } from "./security/jwt/jwt-verifier.js";
 export { type OidcVerifierOptions, oidcVerifier } from "./security/jwt/oidc-verifier.js";
 export {
+  PUSH_SIGNATURE_HEADER,
+  PushReplayCache,
+  type PushSigningOptions,
+  PushVerificationError,
+  type PushVerificationKeys,
+  type VerifiedPushNotification,
+  type VerifyPushNotificationOptions,
+  verifyPushNotification,
+} from "./security/push-signature.js";
+export {
   type Requirement,
   requireAll,
   type SecurityInput,

@@ -11,6 +11,17 @@ import { InvalidPageTokenError, type TaskKey, taskKeyString } from "./task-store
 export interface InMemoryPushConfigStoreOptions {
   /** Most configs held at once, over all tasks. Default 100 000. */
   maxConfigs?: number;
+  /**
+   * Whether a task is still stored. When the store is full, the configs of tasks that are
+   * gone (expired, evicted) are dropped to make room. `createA2A` passes its task store's.
+   */
+  taskExists?: (key: TaskKey) => Promise<boolean>;
+}
+
+/** One task's configs, by id, and the task's key. */
+interface TaskConfigs {
+  key: TaskKey;
+  slots: Map<string, Slot>;
 }
 
 interface Slot {
@@ -38,12 +49,14 @@ function decodeCursor(token: string): number {
  */
 export class InMemoryPushConfigStore implements PushConfigStore {
   readonly maxConfigs: number;
-  readonly #tasks = new Map<string, Map<string, Slot>>();
+  readonly #taskExists: ((key: TaskKey) => Promise<boolean>) | undefined;
+  readonly #tasks = new Map<string, TaskConfigs>();
   #count = 0;
   #order = 0;
 
   constructor(options: InMemoryPushConfigStoreOptions = {}) {
     this.maxConfigs = options.maxConfigs ?? 100_000;
+    this.#taskExists = options.taskExists;
   }
 
   /** Number of configs held. */
@@ -57,34 +70,43 @@ export class InMemoryPushConfigStore implements PushConfigStore {
     options: { maxPerTask: number },
   ): Promise<void> {
     const id = taskKeyString(key);
-    let slots = this.#tasks.get(id);
-    const existing = slots?.get(record.config.id);
+    const existing = this.#tasks.get(id)?.slots.get(record.config.id);
     if (existing) {
       existing.record = structuredClone(record);
       return;
     }
-    if ((slots?.size ?? 0) >= options.maxPerTask) {
+    if ((this.#tasks.get(id)?.slots.size ?? 0) >= options.maxPerTask) {
       throw new PushConfigLimitError(
         `A task may have at most ${options.maxPerTask} push notification configs`,
         "maxConfigsPerTask",
       );
     }
+    if (this.#count >= this.maxConfigs) await this.#dropConfigsOfGoneTasks();
     if (this.#count >= this.maxConfigs) {
       throw new PushConfigLimitError(
         `The push config store holds its maximum of ${this.maxConfigs} configs`,
         "maxConfigs",
       );
     }
-    if (!slots) {
-      slots = new Map();
-      this.#tasks.set(id, slots);
+    let task = this.#tasks.get(id);
+    if (!task) {
+      task = { key: { ...key }, slots: new Map() };
+      this.#tasks.set(id, task);
     }
-    slots.set(record.config.id, { record: structuredClone(record), order: ++this.#order });
+    task.slots.set(record.config.id, { record: structuredClone(record), order: ++this.#order });
     this.#count++;
   }
 
+  /** Makes room: configs live as long as their task. */
+  async #dropConfigsOfGoneTasks(): Promise<void> {
+    if (!this.#taskExists) return;
+    for (const task of [...this.#tasks.values()]) {
+      if (!(await this.#taskExists(task.key))) await this.deleteTask(task.key);
+    }
+  }
+
   async get(key: TaskKey, id: string): Promise<PushConfigRecord | undefined> {
-    const slot = this.#tasks.get(taskKeyString(key))?.get(id);
+    const slot = this.#tasks.get(taskKeyString(key))?.slots.get(id);
     return slot && structuredClone(slot.record);
   }
 
@@ -93,7 +115,7 @@ export class InMemoryPushConfigStore implements PushConfigStore {
     query: { pageSize: number; pageToken?: string | undefined },
   ): Promise<PushConfigPage> {
     const after = query.pageToken ? decodeCursor(query.pageToken) : 0;
-    const slots = [...(this.#tasks.get(taskKeyString(key))?.values() ?? [])].filter(
+    const slots = [...(this.#tasks.get(taskKeyString(key))?.slots.values() ?? [])].filter(
       (slot) => slot.order > after,
     );
     const page = slots.slice(0, query.pageSize);
@@ -109,22 +131,22 @@ export class InMemoryPushConfigStore implements PushConfigStore {
 
   async delete(key: TaskKey, id: string): Promise<void> {
     const taskId = taskKeyString(key);
-    const slots = this.#tasks.get(taskId);
-    if (!slots?.delete(id)) return;
+    const task = this.#tasks.get(taskId);
+    if (!task?.slots.delete(id)) return;
     this.#count--;
-    if (slots.size === 0) this.#tasks.delete(taskId);
+    if (task.slots.size === 0) this.#tasks.delete(taskId);
   }
 
   async deleteTask(key: TaskKey): Promise<void> {
     const taskId = taskKeyString(key);
-    const slots = this.#tasks.get(taskId);
-    if (!slots) return;
-    this.#count -= slots.size;
+    const task = this.#tasks.get(taskId);
+    if (!task) return;
+    this.#count -= task.slots.size;
     this.#tasks.delete(taskId);
   }
 
   async update(key: TaskKey, id: string, progress: PushProgress): Promise<void> {
-    const slot = this.#tasks.get(taskKeyString(key))?.get(id);
+    const slot = this.#tasks.get(taskKeyString(key))?.slots.get(id);
     if (!slot) return;
     const { record } = slot;
     if (progress.deliveredSeq !== undefined && progress.deliveredSeq > record.deliveredSeq) {

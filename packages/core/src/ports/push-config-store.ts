@@ -13,6 +13,11 @@ export interface PushConfigRecord {
   /** As its owner set it, with `id` and `taskId` filled in and no `tenant`. */
   config: TaskPushNotificationConfig & { id: string; taskId: string };
   payload: PushPayloadVersion;
+  /**
+   * The agent's URL as the config's creator reached it: the issuer of its signed deliveries,
+   * whose JWKS is below it.
+   */
+  agentUrl?: string | undefined;
   /** The sequence number of the task's last event delivered (or given up on); 0: none. */
   deliveredSeq: number;
   /** Delivery attempts that failed in a row. */

@@ -32,9 +32,15 @@ import { taskView } from "./execution/task-reducer.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { assertPartsAccepted } from "./media-types.js";
-import type { PushConfigs, PushConfigView } from "./push/push-configs.js";
+import type { ConfigOrigin, PushConfigs, PushConfigView } from "./push/push-configs.js";
 import { type StreamEnd, untilPause, untilTerminal } from "./stream-ends.js";
 import { type StreamEvent, TaskFeed } from "./task-feed.js";
+
+/** Where a push config comes from: the call's version (its payloads) and agent URL. */
+const originOf = (call: CallContext): ConfigOrigin => ({
+  payload: call.version,
+  agentUrl: call.agentUrl,
+});
 
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -313,7 +319,7 @@ export class A2AServer {
     if (!params.taskId) {
       throw errors.invalidParams([{ field: "taskId", description: "is required" }]);
     }
-    const config = await push.create(this.#key(call, params.taskId), params, call.version);
+    const config = await push.create(this.#key(call, params.taskId), params, originOf(call));
     return call.tenant ? { ...config, tenant: call.tenant } : config;
   }
 
@@ -490,7 +496,7 @@ export class A2AServer {
       // The task exists: its config is stored before the run, so a refusal (the task's
       // limit) fails the send.
       if (pushConfig)
-        await this.#push().createForSend(key, pushConfig, call.version, stored.version);
+        await this.#push().createForSend(key, pushConfig, originOf(call), stored.version);
       return this.#register(execution);
     });
   }
@@ -510,7 +516,7 @@ export class A2AServer {
       .then(
         async (outcome) => {
           if (!outcome || !("task" in outcome)) return;
-          await push.createForSend(execution.key, config, call.version, 0);
+          await push.createForSend(execution.key, config, originOf(call), 0);
         },
         () => undefined, // the send failed: its caller hears why, and there is no task
       )

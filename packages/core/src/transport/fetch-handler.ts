@@ -1,3 +1,4 @@
+import type { JSONWebKeySet } from "jose";
 import { cardReply } from "../card/card-response.js";
 import type { CardService } from "../card/card-service.js";
 import { A2AError } from "../errors/a2a-error.js";
@@ -15,6 +16,11 @@ import { negotiateCardShape, requestedVersion } from "./version.js";
 
 /** Path of the public agent card (spec §8.2). */
 export const WELL_KNOWN_CARD_PATH = "/.well-known/agent-card.json";
+/**
+ * Below the mount point: the public keys push deliveries are signed with, when they are
+ * (`pushJwksUrl` names it for signatures).
+ */
+export const WELL_KNOWN_JWKS_PATH = "/.well-known/jwks.json";
 
 /** The HTTP bindings a2a-mount serves (spec §5.3), as named in `AgentInterface.protocolBinding`. */
 export type Binding = "JSONRPC" | "HTTP+JSON";
@@ -28,6 +34,20 @@ export interface FetchHandlerConfig extends BindingDeps {
   /** Which origins requests may name, and whether a proxy's `X-Forwarded-*` count. */
   origin: OriginPolicy;
   cardMaxAgeSeconds: number;
+  /** The public keys of signed push deliveries, served as a JWKS; none: not served. */
+  pushKeys?: JSONWebKeySet | undefined;
+}
+
+/** The push signing keys as a JWKS response, cached like the card. */
+function jwksReply(keys: JSONWebKeySet, maxAgeSeconds: number): HttpReply {
+  return {
+    status: 200,
+    headers: {
+      "content-type": "application/jwk-set+json",
+      "cache-control": `public, max-age=${maxAgeSeconds}`,
+    },
+    body: JSON.stringify(keys),
+  };
 }
 
 /** `/a2a/` -> `/a2a`, `/` -> `` */
@@ -58,6 +78,7 @@ function refuseMethod(method: string, allow: string[], endpoint: "jsonrpc" | "ca
 type Endpoint =
   | { kind: "card" }
   | { kind: "jsonrpc" }
+  | { kind: "jwks" }
   | { kind: "rest"; rel: string }
   | { kind: "none" };
 
@@ -84,6 +105,7 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
     if (path === WELL_KNOWN_CARD_PATH || path === base + WELL_KNOWN_CARD_PATH) {
       return { kind: "card" };
     }
+    if (config.pushKeys && path === base + WELL_KNOWN_JWKS_PATH) return { kind: "jwks" };
     const rel =
       path === base ? "" : path.startsWith(`${base}/`) ? path.slice(base.length) : undefined;
     if (rel === undefined) return { kind: "none" };
@@ -145,6 +167,12 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
           shared: !cards.perRequest,
           vary,
         });
+      }
+      if (endpoint.kind === "jwks") {
+        if (method !== "GET" && method !== "HEAD") {
+          return refuseMethod(method, ["GET", "HEAD"], "card");
+        }
+        return jwksReply(config.pushKeys!, config.cardMaxAgeSeconds);
       }
       if (endpoint.kind === "jsonrpc") {
         if (method !== "POST") return refuseMethod(method, ["POST"], "jsonrpc");

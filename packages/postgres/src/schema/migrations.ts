@@ -105,6 +105,8 @@ export const MIGRATIONS: readonly Migration[] = [
         position bigint GENERATED ALWAYS AS IDENTITY,
         config json NOT NULL,
         payload text NOT NULL,
+        -- The agent's URL as the config's creator reached it: the issuer of its signatures.
+        agent_url text,
         delivered_seq integer NOT NULL,
         failures integer NOT NULL DEFAULT 0,
         disabled_reason text,

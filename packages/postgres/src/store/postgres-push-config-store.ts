@@ -19,6 +19,7 @@ import { storable } from "./task-keys.js";
 interface ConfigRow {
   config: string;
   payload: string;
+  agent_url: string | null;
   delivered_seq: number;
   failures: number;
   disabled_reason: string | null;
@@ -30,6 +31,7 @@ function recordOf(row: ConfigRow): PushConfigRecord {
   return {
     config: JSON.parse(row.config) as PushConfigRecord["config"],
     payload: row.payload as PushPayloadVersion,
+    agentUrl: row.agent_url ?? undefined,
     deliveredSeq: row.delivered_seq,
     failures: row.failures,
     disabled:
@@ -90,6 +92,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
       record.failures,
       record.disabled?.reason ?? null,
       record.disabled?.at ?? null,
+      record.agentUrl ?? null,
     ]);
     const row = rows[0]!;
     if (row.stored === 0 && row.task > 0) {

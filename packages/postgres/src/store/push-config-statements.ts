@@ -17,13 +17,14 @@ export interface PushStatements {
 /** Every statement's key: $1-3 the task's key (tenant, owner, task id), $4 the config id. */
 const KEY = "tenant = $1 AND owner = $2 AND task_id = $3";
 
-const COLUMNS = `config::text AS config, payload, delivered_seq, failures, disabled_reason,
-  disabled_at, position`;
+const COLUMNS = `config::text AS config, payload, agent_url, delivered_seq, failures,
+  disabled_reason, disabled_at, position`;
 
 export function pushStatements({ tasks, pushConfigs }: TableNames): PushStatements {
   return {
     // $5 config JSON, $6 payload, $7 delivered seq, $8 most configs per task, $9 failures,
-    // $10 disabled reason or null, $11 disabled since (RFC 3339) or null. One row: whether
+    // $10 disabled reason or null, $11 disabled since (RFC 3339) or null, $12 agent URL or
+    // null. One row: whether
     // the task exists, and whether the config was stored (not: a new one would pass the
     // limit). Creates racing on one task may each see the count before the others, so the
     // limit can be passed by as many configs as are created at the same moment.
@@ -35,13 +36,15 @@ export function pushStatements({ tasks, pushConfigs }: TableNames): PushStatemen
         FROM ${pushConfigs} WHERE ${KEY}
       ), stored AS (
         INSERT INTO ${pushConfigs} (tenant, owner, task_id, config_id, config, payload,
-          delivered_seq, failures, disabled_reason, disabled_at)
-        SELECT $1, $2, $3, $4, $5::json, $6, $7, $9, $10, $11::timestamptz FROM existing, task
+          delivered_seq, failures, disabled_reason, disabled_at, agent_url)
+        SELECT $1, $2, $3, $4, $5::json, $6, $7, $9, $10, $11::timestamptz, $12
+        FROM existing, task
         WHERE existing.replacing OR existing.n < $8
         ON CONFLICT (tenant, owner, task_id, config_id) DO UPDATE SET
           config = EXCLUDED.config, payload = EXCLUDED.payload,
           delivered_seq = EXCLUDED.delivered_seq, failures = EXCLUDED.failures,
-          disabled_reason = EXCLUDED.disabled_reason, disabled_at = EXCLUDED.disabled_at
+          disabled_reason = EXCLUDED.disabled_reason, disabled_at = EXCLUDED.disabled_at,
+          agent_url = EXCLUDED.agent_url
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM task)::int AS task, (SELECT count(*) FROM stored)::int AS stored`,

@@ -52,6 +52,12 @@ function view(record: PushConfigRecord): PushConfigView {
   return shown;
 }
 
+/** Where a config came from: the version it was created through, and the agent's URL then. */
+export interface ConfigOrigin {
+  payload: PushPayloadVersion;
+  agentUrl: string;
+}
+
 function configNotFound(taskId: string, id: string): A2AError {
   return new A2AError(
     "TASK_NOT_FOUND",
@@ -75,13 +81,13 @@ export class PushConfigs {
   async create(
     key: TaskKey,
     input: TaskPushNotificationConfig,
-    payload: PushPayloadVersion,
+    origin: ConfigOrigin,
   ): Promise<PushConfigView> {
     const stored = await this.#deps.tasks.get(key);
     if (!stored) throw errors.taskNotFound(key.taskId);
     await validatePushConfig(input, this.#deps.sender);
     // Deliveries begin with the task's next event.
-    return this.#store(key, input, payload, stored.version);
+    return this.#store(key, input, origin, stored.version);
   }
 
   /**
@@ -96,10 +102,10 @@ export class PushConfigs {
   async createForSend(
     key: TaskKey,
     input: TaskPushNotificationConfig,
-    payload: PushPayloadVersion,
+    origin: ConfigOrigin,
     version: number,
   ): Promise<void> {
-    await this.#store(key, input, payload, version);
+    await this.#store(key, input, origin, version);
   }
 
   async get(key: TaskKey, id: string): Promise<PushConfigView> {
@@ -145,7 +151,7 @@ export class PushConfigs {
   async #store(
     key: TaskKey,
     input: TaskPushNotificationConfig,
-    payload: PushPayloadVersion,
+    { payload, agentUrl }: ConfigOrigin,
     version: number,
   ): Promise<PushConfigView> {
     const { tenant: _routing, ...fields } = input;
@@ -157,6 +163,7 @@ export class PushConfigs {
     const record: PushConfigRecord = {
       config: { ...fields, id, taskId: key.taskId },
       payload,
+      agentUrl,
       deliveredSeq: existing?.deliveredSeq ?? version,
       failures: 0,
       disabled: undefined,

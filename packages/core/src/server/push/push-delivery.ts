@@ -3,6 +3,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { PushConfigRecord, PushConfigStore } from "../../ports/push-config-store.js";
 import { type TaskKey, type TaskStore, taskKeyString } from "../../ports/task-store.js";
 import { type WebhookSender, WebhookUrlRefused } from "../../ports/webhook-sender.js";
+import { PUSH_SIGNATURE_HEADER, type PushSigner } from "../../security/push-signature.js";
 import { backgroundInterval, backgroundSleep } from "../../util/background-timer.js";
 import { describe } from "../../util/describe-error.js";
 import { isTerminal, type Task } from "../../wire/v1/index.js";
@@ -10,6 +11,9 @@ import type { StreamResponse } from "../../wire/v1/responses.js";
 import { applyEvent } from "../execution/task-reducer.js";
 import { type DeliveryPolicy, retryDelayMs, verdictOf } from "./delivery-policy.js";
 import { deliveryId, pushMessage } from "./push-payload.js";
+
+/** A lane waiting for its task's next event reads the log again after this long anyway. */
+const IDLE_RECHECK_MS = 60_000;
 
 /** Configs with pending deliveries taken up per look. */
 const PENDING_BATCH = 100;
@@ -40,6 +44,8 @@ export interface PushDeliveryDeps {
   /** How often configs left with undelivered events are looked for, in ms. */
   pendingPollMs: number;
   sender: WebhookSender;
+  /** Signs each attempt, when deliveries are signed. */
+  signer: PushSigner | undefined;
   policy: DeliveryPolicy;
   clock: Clock;
   logger: Logger;
@@ -268,11 +274,19 @@ class Lane {
     }
   }
 
-  /** Waits for the next event (or the stop). */
+  /**
+   * Waits for the next event (or the stop), and at most a while: the log is read again then,
+   * so a lane whose task expired without finishing ends (and its configs go).
+   */
   async #idle(): Promise<void> {
     if (this.#dirty || this.#stop.signal.aborted) return;
     await new Promise<void>((resolve) => {
-      this.#wakeUp = resolve;
+      const timer = setTimeout(resolve, IDLE_RECHECK_MS);
+      (timer as { unref?: () => void }).unref?.();
+      this.#wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
     this.#wakeUp = undefined;
   }
@@ -310,9 +324,23 @@ class Lane {
       let retryAfterMs: number | undefined;
       let error: unknown;
       try {
+        const issuer = record.agentUrl;
+        const headers =
+          this.#deps.signer && issuer
+            ? {
+                ...message.headers,
+                [PUSH_SIGNATURE_HEADER]: await this.#deps.signer.sign({
+                  issuer,
+                  url: record.config.url,
+                  deliveryId: message.headers["a2a-notification-id"]!,
+                  taskId: this.#key.taskId,
+                  body: message.body,
+                }),
+              }
+            : message.headers;
         ({ status, retryAfterMs } = await sender.post({
           url: record.config.url,
-          headers: message.headers,
+          headers,
           body: message.body,
           timeoutMs: policy.timeoutMs,
           signal,

@@ -4,6 +4,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { PushConfigStore } from "../../ports/push-config-store.js";
 import type { TaskStore } from "../../ports/task-store.js";
 import type { WebhookSender } from "../../ports/webhook-sender.js";
+import type { PushSigner, PushSigningOptions } from "../../security/push-signature.js";
 import { PushConfigs } from "./push-configs.js";
 import { PushDelivery, type PushDeliveryFailure } from "./push-delivery.js";
 
@@ -35,6 +36,14 @@ export interface PushOptions {
   retryMaxMs?: number;
   /** Told of every failed attempt (the logger is too). */
   onDeliveryFailure?: (failure: PushDeliveryFailure) => void;
+  /**
+   * Signs every delivery: a JWT in the `A2A-Notification-Signature` header (`iss` the agent,
+   * `aud` the webhook URL, `iat`, `exp`, `jti` the delivery id, `taskId`, `body_sha256`), its
+   * JWS header naming the key (`kid`) and the JWKS the agent serves at
+   * `<publicUrl>/.well-known/jwks.json` (`jku`). Needs `publicUrl`. Receivers check it with
+   * `verifyPushNotification`.
+   */
+  signing?: PushSigningOptions;
 }
 
 /** The configs service over its delivery, from the options. */
@@ -47,9 +56,15 @@ export function createPushConfigs(
     newId: () => string;
     /** How long a claim on a config's deliveries lasts unless renewed (the run lease's). */
     claimTtlMs: number;
+    signer: PushSigner | undefined;
   },
 ): PushConfigs {
-  const configs = options.configStore ?? deps.tasks.pushConfigs ?? new InMemoryPushConfigStore();
+  const configs =
+    options.configStore ??
+    deps.tasks.pushConfigs ??
+    new InMemoryPushConfigStore({
+      taskExists: async (key) => (await deps.tasks.get(key)) !== undefined,
+    });
   const delivery = new PushDelivery({
     tasks: deps.tasks,
     configs,
@@ -57,6 +72,7 @@ export function createPushConfigs(
     claimTtlMs: deps.claimTtlMs,
     pendingPollMs: Math.max(100, deps.claimTtlMs / 3),
     sender: options.sender,
+    signer: deps.signer,
     policy: {
       timeoutMs: options.timeoutMs ?? 15_000,
       maxConsecutiveFailures: options.maxConsecutiveFailures ?? 8,

@@ -1,0 +1,254 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+import { toBase64Url } from "../util/base64url.js";
+
+/** The request header that carries a delivery's signature (a compact JWS: a JWT). */
+export const PUSH_SIGNATURE_HEADER = "a2a-notification-signature";
+
+/** How push deliveries are signed: the `signing` of the `push` option. */
+export interface PushSigningOptions {
+  /** The private key: a private JWK, or a `CryptoKey` (then give `publicKey` too). */
+  privateKey: CryptoKey | JWK;
+  /** The public key to publish, when `privateKey` is a `CryptoKey`. */
+  publicKey?: JWK;
+  /** JWS algorithm, e.g. `"ES256"`, `"EdDSA"` or `"RS256"`. */
+  alg: string;
+  /** Key id: receivers find the public key in the JWKS by it. */
+  kid: string;
+  /**
+   * Public keys published beside the current one after a rotation (each with its `kid`), so
+   * deliveries signed before it still verify while they may be retried.
+   */
+  previousKeys?: JWK[];
+  /** How long a signature is valid, in seconds. Default 300. */
+  ttlSeconds?: number;
+}
+
+/** What a signature says about one delivery. */
+export interface PushSignatureClaims {
+  /** The agent's URL (the JWT's `iss`); its JWKS is at `<issuer>/.well-known/jwks.json`. */
+  issuer: string;
+  /** The webhook URL: the JWT's `aud`. */
+  url: string;
+  /** The delivery's id (`<taskId>:<seq>`): the JWT's `jti`. */
+  deliveryId: string;
+  taskId: string;
+  /** The exact bytes sent. */
+  body: Uint8Array;
+}
+
+export interface PushSigner {
+  /** A JWT for one attempt of a delivery. */
+  sign(claims: PushSignatureClaims): Promise<string>;
+  /** The public keys receivers verify with (the current one first). */
+  readonly jwks: JSONWebKeySet;
+}
+
+/** Members of a JWK that are private: never published. */
+const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+
+function publicJwk(key: JWK, kid: string, alg: string): JWK {
+  const shown: JWK = { ...key, kid, alg, use: "sig" };
+  for (const member of PRIVATE_MEMBERS) delete (shown as Record<string, unknown>)[member];
+  delete shown.key_ops;
+  return shown;
+}
+
+/** SHA-256 of `bytes`, base64url: the `body_sha256` claim. */
+export async function bodyDigest(bytes: Uint8Array): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource)));
+}
+
+/** Where an agent at `agentUrl` serves its push signing keys (the JWS header's `jku`). */
+export function pushJwksUrl(agentUrl: string): string {
+  return `${agentUrl.replace(/\/+$/, "")}/.well-known/jwks.json`;
+}
+
+/** A signer for `options`, whose public keys the agent serves as {@link PushSigner.jwks}. */
+export function pushSigner(options: PushSigningOptions): PushSigner {
+  const isJwk = "kty" in options.privateKey;
+  if (!isJwk && !options.publicKey) {
+    throw new TypeError("push.signing: give publicKey (a JWK) with a CryptoKey privateKey");
+  }
+  const key: Promise<CryptoKey | Uint8Array> = isJwk
+    ? (importJWK(options.privateKey as JWK, options.alg) as Promise<CryptoKey | Uint8Array>)
+    : Promise.resolve(options.privateKey as CryptoKey);
+  const current = publicJwk(
+    (isJwk ? options.privateKey : options.publicKey) as JWK,
+    options.kid,
+    options.alg,
+  );
+  const jwks: JSONWebKeySet = {
+    keys: [
+      current,
+      ...(options.previousKeys ?? []).map((k) => publicJwk(k, k.kid!, k.alg ?? options.alg)),
+    ],
+  };
+  const ttl = options.ttlSeconds ?? 300;
+  return {
+    jwks,
+    async sign(claims) {
+      return new SignJWT({ taskId: claims.taskId, body_sha256: await bodyDigest(claims.body) })
+        .setProtectedHeader({
+          alg: options.alg,
+          typ: "JWT",
+          kid: options.kid,
+          jku: pushJwksUrl(claims.issuer),
+        })
+        .setIssuer(claims.issuer)
+        .setAudience(claims.url)
+        .setIssuedAt()
+        .setExpirationTime(`${ttl}s`)
+        .setJti(claims.deliveryId)
+        .sign(await key);
+    },
+  };
+}
+
+/** Remembers the deliveries a receiver has accepted, for as long as their signatures live. */
+export class PushReplayCache {
+  readonly #seen = new Map<string, number>();
+  readonly #max: number;
+
+  /** `max`: most ids remembered; past it the oldest are forgotten first. */
+  constructor(max = 100_000) {
+    this.#max = max;
+  }
+
+  /** Records `id` until `until` (ms); whether it was new. */
+  remember(id: string, until: number, now = Date.now()): boolean {
+    for (const [seen, expires] of this.#seen) {
+      if (expires > now && this.#seen.size < this.#max) break;
+      this.#seen.delete(seen);
+    }
+    const known = this.#seen.get(id);
+    if (known !== undefined && known > now) return false;
+    this.#seen.set(id, until);
+    return true;
+  }
+}
+
+/** A delivery that did not verify, and why. */
+export class PushVerificationError extends Error {
+  override readonly name = "PushVerificationError";
+  constructor(
+    readonly reason: "missing" | "signature" | "claims" | "body" | "expired" | "replayed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where {@link verifyPushNotification} finds the agent's public keys. */
+export type PushVerificationKeys =
+  | { jwksUrl: string | URL }
+  | { jwks: JSONWebKeySet }
+  | { key: CryptoKey | JWK };
+
+export type VerifyPushNotificationOptions = PushVerificationKeys & {
+  /** The webhook's own URL, as the config registered it: the JWT's `aud`. */
+  audience: string;
+  /** The agent's URL, when the receiver checks who sent it: the JWT's `iss`. */
+  issuer?: string;
+  /** Oldest signature accepted, in ms since it was made. Default 300 000. */
+  maxAgeMs?: number;
+  /** Where accepted deliveries are remembered. Default: one cache for the process. */
+  replayCache?: PushReplayCache;
+};
+
+/** A delivery that verified. */
+export interface VerifiedPushNotification {
+  /** The payload: a `StreamResponse` (1.0 configs) or a 0.3 task. */
+  body: unknown;
+  taskId: string;
+  deliveryId: string;
+  claims: Record<string, unknown>;
+}
+
+const processReplayCache = new PushReplayCache();
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+
+function keysOf(options: PushVerificationKeys): JWTVerifyGetKey {
+  if ("jwks" in options) return createLocalJWKSet(options.jwks);
+  if ("jwksUrl" in options) {
+    const url = String(options.jwksUrl);
+    let keys = remoteKeySets.get(url);
+    if (!keys) {
+      // jose caches the set and fetches it again for a `kid` it does not know (rotation).
+      keys = createRemoteJWKSet(new URL(url));
+      remoteKeySets.set(url, keys);
+    }
+    return keys;
+  }
+  const { key } = options;
+  if (!("kty" in key)) return async () => key;
+  return async (header) => importJWK(key as JWK, header.alg) as Promise<CryptoKey>;
+}
+
+/**
+ * Checks a push delivery a receiver got, in any Fetch-style handler: the JWT in its
+ * `A2A-Notification-Signature` header verifies with the agent's keys, names this webhook as
+ * its audience, is recent, hashes to the exact body received, and its delivery was not
+ * accepted before (a replay; a retry of an accepted delivery is one too, and may be
+ * acknowledged without acting on it). Reads the request's body. Throws
+ * {@link PushVerificationError}.
+ */
+export async function verifyPushNotification(
+  request: Request,
+  options: VerifyPushNotificationOptions,
+): Promise<VerifiedPushNotification> {
+  const token = request.headers.get(PUSH_SIGNATURE_HEADER);
+  if (!token) throw new PushVerificationError("missing", "The delivery is not signed");
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const maxAgeMs = options.maxAgeMs ?? 300_000;
+  let claims: Record<string, unknown>;
+  try {
+    ({ payload: claims } = await jwtVerify(token, keysOf(options), {
+      audience: options.audience,
+      issuer: options.issuer,
+      maxTokenAge: `${Math.ceil(maxAgeMs / 1000)}s`,
+      requiredClaims: ["iat", "exp", "jti"],
+    }));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_JWT_EXPIRED") {
+      throw new PushVerificationError("expired", "The delivery's signature is too old");
+    }
+    if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
+      throw new PushVerificationError(
+        "claims",
+        `The delivery's signature: ${(error as Error).message}`,
+      );
+    }
+    throw new PushVerificationError("signature", "The delivery's signature does not verify");
+  }
+  if (claims.body_sha256 !== (await bodyDigest(bytes))) {
+    throw new PushVerificationError("body", "The body is not the one that was signed");
+  }
+  const deliveryId = String(claims.jti);
+  const taskId = typeof claims.taskId === "string" ? claims.taskId : "";
+  const until = ((claims.exp as number) ?? 0) * 1000;
+  if (
+    !(options.replayCache ?? processReplayCache).remember(
+      `${options.audience} ${deliveryId}`,
+      until,
+    )
+  ) {
+    throw new PushVerificationError("replayed", `Delivery ${deliveryId} was accepted before`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new PushVerificationError("body", "The body is not JSON");
+  }
+  return { body, taskId, deliveryId, claims };
+}
