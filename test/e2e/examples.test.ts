@@ -1,12 +1,15 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
+import { PushReplayCache, verifyPushNotification } from "@a2a-mount/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startTestPostgres,
   type TestPostgres,
 } from "../../packages/postgres/test/support/embedded-postgres.js";
-import { a2aHeaders, type Json, rpcBody, userMessage } from "../harness/client.js";
+import { a2aHeaders, type Json, rpcBody, until, userMessage } from "../harness/client.js";
 import {
   type Example,
   exampleDir,
@@ -29,14 +32,22 @@ const examples: Example[] = [
     dir: exampleDir("express"),
     args: [tsxCli(exampleDir("express")), "server.ts"],
     readyMs: 30_000,
+    env: { A2A_PUSH_ALLOW_HOSTS: "127.0.0.1" },
   },
   {
     name: "koa",
     dir: exampleDir("koa"),
     args: [tsxCli(exampleDir("koa")), "server.ts"],
     readyMs: 30_000,
+    env: { A2A_PUSH_ALLOW_HOSTS: "127.0.0.1" },
   },
-  { name: "next", dir: exampleDir("next"), args: ["start.mjs"], readyMs: 180_000 },
+  {
+    name: "next",
+    dir: exampleDir("next"),
+    args: ["start.mjs"],
+    readyMs: 180_000,
+    env: { A2A_PUSH_ALLOW_HOSTS: "127.0.0.1" },
+  },
 ];
 
 /** All the `data:` events of an SSE stream, up to its end. */
@@ -266,6 +277,53 @@ describe.each(examples)("examples/$name, started as its README says", (example) 
     const got = await call("GetTask", { id: restTask.id });
     expect(got.status.state).toBe("TASK_STATE_COMPLETED");
     expect(textOf(got.artifacts[0].parts)).toBe("over rest");
+  });
+
+  it("delivers push notifications to an allow-listed receiver, signed with the keys it serves", async () => {
+    const received: Array<{ body: string; headers: Record<string, string> }> = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push({ body, headers: request.headers as Record<string, string> });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const card = await (
+        await fetch(launched!.card, { headers: { "a2a-version": "1.0" } })
+      ).json();
+      expect(card.capabilities.pushNotifications).toBe(true);
+      const result = await send("hello world", {}, { taskPushNotificationConfig: { url: hook } });
+      expect(result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      await until(() => received.length >= 5, 10_000);
+      const replayCache = new PushReplayCache();
+      const bodies = [];
+      for (const delivery of received) {
+        const verified = await verifyPushNotification(
+          new Request(hook, { method: "POST", headers: delivery.headers, body: delivery.body }),
+          {
+            jwksUrl: `${endpoint}/.well-known/jwks.json`,
+            audience: hook,
+            issuer: endpoint,
+            replayCache,
+          },
+        );
+        bodies.push(verified.body as Json);
+      }
+      expect(bodies.map((body) => Object.keys(body)[0])).toEqual([
+        "task",
+        "statusUpdate",
+        "artifactUpdate",
+        "artifactUpdate",
+        "statusUpdate",
+      ]);
+    } finally {
+      receiver.closeAllConnections();
+      receiver.close();
+    }
   });
 
   it("answers the core's errors, not the host's", async () => {

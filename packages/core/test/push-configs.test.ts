@@ -771,6 +771,19 @@ describe("edges of the config methods", () => {
     expect(listed.error.data.at(-1).fieldViolations[0].field).toBe("pageSize");
   });
 
+  it.each(["a\u0000b", "x\ud800", "tab\there"])(
+    "a config id %j (a control character or an unpaired surrogate) is invalid params",
+    async (id) => {
+      const a2a = pushAgent();
+      const taskId = await newTask(a2a);
+      const created = await rpc(a2a, "CreateTaskPushNotificationConfig", { taskId, id, url: hook });
+      expect(created.error.code).toBe(-32602);
+      expect(created.error.data.at(-1).fieldViolations[0].field).toBe("id");
+      const listed = await rpc(a2a, "ListTaskPushNotificationConfigs", { taskId });
+      expect(listed.result.configs).toEqual([]);
+    },
+  );
+
   it("a 0.3 send's config without an id is the task's, as a 0.3 `set` makes it", async () => {
     const a2a = pushAgent({}, { executor: asking });
     const sent = await rpc(

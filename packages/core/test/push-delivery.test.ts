@@ -316,6 +316,46 @@ describe("push delivery", () => {
     expect(slow.received.length).toBeLessThanOrEqual(1);
   });
 
+  it("a config set again while an event is retried goes on with the new URL", async () => {
+    const dead = await receiver(Array.from({ length: 100 }, () => ({ status: 503 })));
+    const fixed = await receiver();
+    const a2a = makeAgent({
+      executor: fourEvents,
+      ...withPush({ maxConsecutiveFailures: 50, retryBaseMs: 50, retryMaxMs: 50 }),
+    });
+    const sent = await rpc(a2a, "SendMessage", {
+      message: userMessage("hi"),
+      configuration: { taskPushNotificationConfig: { id: "hook", url: dead.url() } },
+    });
+    const taskId = sent.result.task.id;
+    await dead.waitFor(2);
+    await rpc(a2a, "CreateTaskPushNotificationConfig", { taskId, id: "hook", url: fixed.url() });
+    await fixed.waitFor(5);
+    expect(kinds(fixed.bodies())[0]).toBe("task");
+    const config = await rpc(a2a, "GetTaskPushNotificationConfig", { taskId, id: "hook" });
+    expect(config.result.deliveryStatus).toBeUndefined();
+    const deadCount = dead.received.length;
+    await settle();
+    expect(dead.received.length).toBe(deadCount);
+  });
+
+  it("a config deleted while an event is retried is not tried again", async () => {
+    const dead = await receiver(Array.from({ length: 100 }, () => ({ status: 503 })));
+    const a2a = makeAgent({
+      executor: fourEvents,
+      ...withPush({ maxConsecutiveFailures: 50, retryBaseMs: 50, retryMaxMs: 50 }),
+    });
+    const sent = await rpc(a2a, "SendMessage", {
+      message: userMessage("hi"),
+      configuration: { taskPushNotificationConfig: { id: "hook", url: dead.url() } },
+    });
+    await dead.waitFor(2);
+    await rpc(a2a, "DeleteTaskPushNotificationConfig", { taskId: sent.result.task.id, id: "hook" });
+    const after = dead.received.length;
+    await settle();
+    expect(dead.received.length).toBeLessThanOrEqual(after + 1); // at most the one in flight
+  });
+
   it("deleting a config stops its deliveries", async () => {
     const hook = await receiver();
     const agent = gatedAgent();

@@ -72,6 +72,7 @@ describe("migrate", () => {
     expect(await migrate(pool)).toEqual({ from: 0, to: LATEST, applied: ALL });
     expect(await tablesIn(pool, "public")).toEqual([
       "a2a_migrations",
+      "a2a_push_configs",
       "a2a_task_events",
       "a2a_tasks",
     ]);
@@ -109,6 +110,7 @@ describe("migrate", () => {
       expect(Number(rows[0]!.n)).toBe(ALL.length);
       expect(await tablesIn(five[0]!, schema)).toEqual([
         "a2a_migrations",
+        "a2a_push_configs",
         "a2a_task_events",
         "a2a_tasks",
       ]);
@@ -121,6 +123,7 @@ describe("migrate", () => {
     expect(await migrate(pool, { schema })).toEqual({ from: 0, to: LATEST, applied: ALL });
     expect(await tablesIn(pool, schema)).toEqual([
       "a2a_migrations",
+      "a2a_push_configs",
       "a2a_task_events",
       "a2a_tasks",
     ]);
@@ -253,6 +256,7 @@ describe("the a2a-mount-postgres CLI", () => {
     expect(run.stdout).toContain(`schema at version ${LATEST} (was 0)`);
     expect(await tablesIn(pool, "from_cli")).toEqual([
       "a2a_migrations",
+      "a2a_push_configs",
       "a2a_task_events",
       "a2a_tasks",
     ]);

@@ -14,7 +14,7 @@ import {
 import type pg from "pg";
 import type { TableNames } from "../schema/identifiers.js";
 import { type PushStatements, pushStatements } from "./push-config-statements.js";
-import { storable } from "./task-keys.js";
+import { exact, storable } from "./task-keys.js";
 
 interface ConfigRow {
   config: string;
@@ -81,7 +81,11 @@ export class PostgresPushConfigStore implements PushConfigStore {
     record: PushConfigRecord,
     options: { maxPerTask: number },
   ): Promise<void> {
-    if (!storable(key)) throw new PushConfigLimitError("The task cannot hold push configs", "key");
+    if (!storable(key) || !exact(record.config.id)) {
+      // Nothing could be read back under it as it was given (the config methods refuse such
+      // ids before they reach a store).
+      throw new TypeError("PostgreSQL cannot hold this push config's key exactly");
+    }
     const { rows } = await this.#query<{ task: number; stored: number }>("put", [
       ...keyValues(key),
       record.config.id,
@@ -104,7 +108,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
   }
 
   async get(key: TaskKey, id: string): Promise<PushConfigRecord | undefined> {
-    if (!storable(key)) return undefined;
+    if (!storable(key) || !exact(id)) return undefined;
     const { rows } = await this.#query<ConfigRow>("get", [...keyValues(key), id]);
     return rows[0] && recordOf(rows[0]);
   }
@@ -128,7 +132,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
   }
 
   async delete(key: TaskKey, id: string): Promise<void> {
-    if (!storable(key)) return;
+    if (!storable(key) || !exact(id)) return;
     await this.#query("delete", [...keyValues(key), id]);
   }
 
@@ -138,7 +142,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
   }
 
   async update(key: TaskKey, id: string, progress: PushProgress): Promise<void> {
-    if (!storable(key)) return;
+    if (!storable(key) || !exact(id)) return;
     const disabling = "disabled" in progress;
     await this.#query("update", [
       ...keyValues(key),
@@ -154,7 +158,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
   /** Claims: this store is shared by every instance that opens it. */
   readonly claims: PushClaims = {
     claim: async (key, id, holder, ttlMs) => {
-      if (this.#closed() || !storable(key)) return false;
+      if (this.#closed() || !storable(key) || !exact(id)) return false;
       const { rows } = await this.#query("claim", [...keyValues(key), id, holder, ttlMs]);
       return rows.length > 0;
     },
@@ -163,7 +167,7 @@ export class PostgresPushConfigStore implements PushConfigStore {
       await this.#query("renew", [holder, ttlMs]);
     },
     release: async (key, id, holder) => {
-      if (this.#closed() || !storable(key)) return;
+      if (this.#closed() || !storable(key) || !exact(id)) return;
       await this.#query("release", [...keyValues(key), id, holder]);
     },
     pending: async (limit) => {

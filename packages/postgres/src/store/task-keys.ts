@@ -16,6 +16,7 @@ export function storable(scope: TaskScope | TaskKey): boolean {
 /** In unicode mode a surrogate pair is one code point: this matches lone surrogates only. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-function exact(part: string): boolean {
+/** Whether PostgreSQL can hold this text exactly (no NUL, no lone surrogate). */
+export function exact(part: string): boolean {
   return !part.includes("\u0000") && !LONE_SURROGATE.test(part);
 }

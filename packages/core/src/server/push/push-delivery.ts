@@ -268,8 +268,14 @@ class Lane {
             ? event.task
             : undefined;
         if (!this.#task) return;
-        const delivered = await this.#deliver(record, seq, event, this.#task);
-        if (!delivered) return;
+        const next = await this.#deliver(record, seq, event, this.#task);
+        if (next === "stop") return;
+        if (next === "reload") {
+          // The config changed meanwhile (set again, maybe through another instance): start
+          // over from its progress, the task folded again up to there.
+          this.#task = undefined;
+          break;
+        }
       }
     }
   }
@@ -307,15 +313,16 @@ class Lane {
   }
 
   /**
-   * Delivers event `seq`, trying again as the policy says; records the progress. Whether the
-   * lane goes on (false: the config was disabled, deleted, or the lane stopped).
+   * Delivers event `seq`, trying again as the policy says; records the progress. What the
+   * lane does next: the next event, stop (the config was disabled or deleted, or the lane
+   * stopped), or reload the config (it was set again while this event was retried).
    */
   async #deliver(
     record: PushConfigRecord,
     seq: number,
     event: StreamResponse,
     task: Task,
-  ): Promise<boolean> {
+  ): Promise<"next" | "stop" | "reload"> {
     const { sender, configs, policy } = this.#deps;
     const signal = this.#stop.signal;
     const message = pushMessage(record, seq, event, task);
@@ -348,14 +355,14 @@ class Lane {
       } catch (thrown) {
         error = thrown;
       }
-      if (signal.aborted) return false;
+      if (signal.aborted) return "stop";
       const verdict =
         error instanceof WebhookUrlRefused ? "gone" : verdictOf(error ? undefined : status);
       if (verdict === "delivered") {
         record.failures = 0;
         record.deliveredSeq = seq;
         await configs.update(this.#key, this.#configId, { deliveredSeq: seq, failures: 0 });
-        return true;
+        return "next";
       }
       record.failures += 1;
       const disable = verdict === "gone" || record.failures >= policy.maxConsecutiveFailures;
@@ -376,7 +383,7 @@ class Lane {
           failures: record.failures,
           disabled: { reason, at: new Date(this.#deps.clock.now()).toISOString() },
         });
-        return false;
+        return "stop";
       }
       if (outcome === "event-given-up") {
         record.deliveredSeq = seq;
@@ -384,11 +391,22 @@ class Lane {
           deliveredSeq: seq,
           failures: record.failures,
         });
-        return true;
+        return "next";
       }
       await configs.update(this.#key, this.#configId, { failures: record.failures });
       await backgroundSleep(retryDelayMs(policy, record.failures, retryAfterMs), signal);
-      if (signal.aborted) return false;
+      if (signal.aborted) return "stop";
+      // Deleted, disabled or set again meanwhile, perhaps through another instance (whose
+      // own lane could not start while this one holds the claim): not tried again as it was.
+      const now = await configs.get(this.#key, this.#configId);
+      if (!now || now.disabled) return "stop";
+      if (
+        now.payload !== record.payload ||
+        JSON.stringify(now.config) !== JSON.stringify(record.config) ||
+        now.failures < record.failures
+      ) {
+        return "reload";
+      }
     }
   }
 

@@ -8,6 +8,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** In unicode mode a surrogate pair is one code point: this matches lone surrogates only. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Checks a config before it is stored: its URL may be delivered to (the sender's SSRF
  * guard), and what goes into headers cannot break out of them. Throws INVALID_PARAMS naming
@@ -19,6 +22,12 @@ export async function validatePushConfig(
   prefix = "",
 ): Promise<void> {
   const violations: FieldViolation[] = [];
+  if (config.id !== undefined && (CONTROL.test(config.id) || LONE_SURROGATE.test(config.id))) {
+    violations.push({
+      field: `${prefix}id`,
+      description: "must not contain control characters or unpaired surrogates",
+    });
+  }
   const auth = config.authentication;
   if (auth && !TOKEN.test(auth.scheme)) {
     violations.push({
