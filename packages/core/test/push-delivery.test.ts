@@ -242,6 +242,42 @@ describe("push delivery", () => {
     });
   });
 
+  it("a disabled config created through 0.3 shows why on 0.3 get and list, JSON-RPC and HTTP+JSON", async () => {
+    const hook = await receiver([{ status: 410 }]);
+    const agent = gatedAgent();
+    const a2a = makeAgent({ executor: agent.executor, ...withPush() });
+    const sent = await rpc(a2a, "SendMessage", {
+      message: userMessage("hi"),
+      configuration: { returnImmediately: true },
+    });
+    const taskId = sent.result.task.id;
+    const v03 = { headers: { "a2a-version": "0.3" } };
+    await rpc(
+      a2a,
+      "tasks/pushNotificationConfig/set",
+      { taskId, pushNotificationConfig: { id: "hook", url: hook.url() } },
+      v03,
+    );
+    await agent.open("x");
+    await hook.waitFor(1);
+    await until(async () => {
+      const got = await rpc(
+        a2a,
+        "tasks/pushNotificationConfig/get",
+        { id: taskId, pushNotificationConfigId: "hook" },
+        v03,
+      );
+      return got.result.deliveryStatus?.state === "DISABLED";
+    });
+    const listed = await rpc(a2a, "tasks/pushNotificationConfig/list", { id: taskId }, v03);
+    expect(listed.result[0].deliveryStatus.reason).toBe("The receiver answered 410 Gone");
+    const rest = await a2a.fetch(
+      new Request(`http://agent.test/a2a/v1/tasks/${taskId}/pushNotificationConfigs/hook`),
+    );
+    expect((await rest.json()).deliveryStatus).toMatchObject({ state: "DISABLED" });
+    await agent.open("finish");
+  });
+
   it("disables the config after maxConsecutiveFailures failed attempts, and setting it again resumes", async () => {
     const hook = await receiver(Array.from({ length: 3 }, () => ({ status: 500 })));
     const failures: PushDeliveryFailure[] = [];

@@ -11,6 +11,7 @@ import {
   extendedCardOut,
   PushConfigParams,
   pushConfigOut,
+  pushConfigOut03,
   SendParams,
   taskOut,
 } from "../rest/v03-rest-shapes.js";
@@ -242,7 +243,7 @@ export const OPERATIONS: readonly Operation[] = [
         createPushConfig,
         v03.TaskPushNotificationConfig,
         convert.createPushConfigRequestFromV03,
-        convert.taskPushConfigToV03,
+        pushConfigOut03,
       ),
       rest: servedBy(
         createPushConfig,
@@ -263,7 +264,7 @@ export const OPERATIONS: readonly Operation[] = [
         getPushConfig,
         v03.GetTaskPushNotificationConfigParams,
         convert.getPushConfigRequestFromV03,
-        convert.taskPushConfigToV03,
+        pushConfigOut03,
       ),
       rest: servedBy(
         getPushConfig,
@@ -284,14 +285,18 @@ export const OPERATIONS: readonly Operation[] = [
         listPushConfigs,
         v03.ListTaskPushNotificationConfigParams,
         convert.listPushConfigsRequestFromV03,
-        convert.listPushConfigsResponseToV03,
+        (r: convert.ListTaskPushNotificationConfigsResponse) =>
+          (r.configs ?? []).map(pushConfigOut03),
       ),
       rest: servedBy(
         listPushConfigs,
         v03.ListTaskPushNotificationConfigParams,
         convert.listPushConfigsRequestFromV03,
-        (r: convert.ListTaskPushNotificationConfigsResponse) =>
-          proto.listPushConfigsToProto(convert.listPushConfigsResponseToV03(r)),
+        // ListTaskPushNotificationConfigResponse, whose empty list ProtoJSON omits.
+        (r: convert.ListTaskPushNotificationConfigsResponse) => {
+          const configs = (r.configs ?? []).map(pushConfigOut);
+          return configs.length > 0 ? { configs } : {};
+        },
       ),
       http: [route("GET", "tasks/{id}/pushNotificationConfigs")],
     },

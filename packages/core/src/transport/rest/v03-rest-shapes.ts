@@ -66,9 +66,19 @@ function dialected<J, P>(
 
 /** A task as 0.3 HTTP+JSON answers it. */
 export const taskOut = (task: v1.Task) => proto.taskToProto(convert.taskToV03(task));
+/** A config as the server shows it: with `deliveryStatus` once its deliveries stopped. */
+type ShownPushConfig = v1.TaskPushNotificationConfig & { deliveryStatus?: object };
+
+/** Carries a config's `deliveryStatus` (a field of this server's own) into a 0.3 shape. */
+const withDeliveryStatus = <T extends object>(shape: T, config: ShownPushConfig): T =>
+  config.deliveryStatus ? { ...shape, deliveryStatus: config.deliveryStatus } : shape;
+
+/** A push config as 0.3 JSON-RPC answers it. */
+export const pushConfigOut03 = (config: ShownPushConfig) =>
+  withDeliveryStatus(convert.taskPushConfigToV03(config), config);
 /** A push config as 0.3 HTTP+JSON answers it. */
-export const pushConfigOut = (config: v1.TaskPushNotificationConfig) =>
-  proto.taskPushConfigToProto(convert.taskPushConfigToV03(config));
+export const pushConfigOut = (config: ShownPushConfig) =>
+  withDeliveryStatus(proto.taskPushConfigToProto(convert.taskPushConfigToV03(config)), config);
 
 /** A send's body, in either dialect. */
 export const SendParams = dialected(
