@@ -22,9 +22,11 @@ if (queryFile) {
   process.on("SIGUSR2", () => writeFileSync(queryFile, JSON.stringify({ queries })));
 }
 
+// BENCH_SYNCHRONOUS_COMMIT=off measures the store's `synchronousCommit: false`.
 const taskStore = await createPostgresTaskStore({
   connectionString: process.env.DATABASE_URL,
   logger: silentLogger,
+  ...(process.env.BENCH_SYNCHRONOUS_COMMIT === "off" && { synchronousCommit: false }),
 });
 const a2a = createDemoAgent({ basePath: "/a2a", logger: silentLogger, taskStore });
 listen(createServer(toNodeHandler(a2a)));

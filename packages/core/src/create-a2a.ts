@@ -10,7 +10,7 @@ import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { PushConfigStore } from "./ports/push-config-store.js";
 import type { TaskStore } from "./ports/task-store.js";
-import { type PushSigningOptions, pushSigner } from "./security/push-signature.js";
+import { type PushSigningOptions, pushSigner } from "./security/push-signer.js";
 import {
   collectSchemes,
   normalizeSecurity,

@@ -75,16 +75,7 @@ export {
   scopesOf,
 } from "./security/jwt/jwt-verifier.js";
 export { type OidcVerifierOptions, oidcVerifier } from "./security/jwt/oidc-verifier.js";
-export {
-  PUSH_SIGNATURE_HEADER,
-  PushReplayCache,
-  type PushSigningOptions,
-  PushVerificationError,
-  type PushVerificationKeys,
-  type VerifiedPushNotification,
-  type VerifyPushNotificationOptions,
-  verifyPushNotification,
-} from "./security/push-signature.js";
+export { PUSH_SIGNATURE_HEADER, type PushSigningOptions } from "./security/push-signer.js";
 export {
   type Requirement,
   requireAll,
@@ -116,6 +107,14 @@ export {
   type OpenIdConnectSchemeOptions,
   openIdConnectScheme,
 } from "./security/schemes/open-id-connect.js";
+export {
+  PushReplayCache,
+  PushVerificationError,
+  type PushVerificationKeys,
+  type VerifiedPushNotification,
+  type VerifyPushNotificationOptions,
+  verifyPushNotification,
+} from "./security/verify-push-notification.js";
 export { type CallContext, defaultTaskOwner, type TaskOwner } from "./server/call-context.js";
 export type {
   AgentExecuteFn,

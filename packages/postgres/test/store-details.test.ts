@@ -12,6 +12,7 @@ import {
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresTaskStore, type PostgresTaskStore } from "../src/index.js";
+import { ownPool } from "../src/store/own-pool.js";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { artifactEvent, Log, newTask, plain, stamp, statusEvent, T0 } from "./support/fixtures.js";
 
@@ -490,5 +491,25 @@ describe("PostgresTaskStore versions past PostgreSQL's integer", () => {
       });
     }
     expect(await store.get(log.key)).toEqual({ task: log.task, version: 1 });
+  });
+});
+
+describe("synchronousCommit", () => {
+  it("false: the store's own connections commit without waiting for the disk; default: they wait", async () => {
+    const off = ownPool({ connectionString: database.url, synchronousCommit: false });
+    const on = ownPool({ connectionString: database.url });
+    try {
+      expect((await off.query("SHOW synchronous_commit")).rows[0].synchronous_commit).toBe("off");
+      expect((await on.query("SHOW synchronous_commit")).rows[0].synchronous_commit).toBe("on");
+    } finally {
+      await off.end();
+      await on.end();
+    }
+  });
+
+  it("is refused with a pool of your own, which it would not reach", async () => {
+    await expect(
+      createPostgresTaskStore({ pool: admin, synchronousCommit: false }),
+    ).rejects.toThrow(/set it on your pool/);
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { PushConfigStore } from "../../ports/push-config-store.js";
 import type { TaskStore } from "../../ports/task-store.js";
 import type { WebhookSender } from "../../ports/webhook-sender.js";
-import type { PushSigner, PushSigningOptions } from "../../security/push-signature.js";
+import type { PushSigner, PushSigningOptions } from "../../security/push-signer.js";
 import { PushConfigs } from "./push-configs.js";
 import { PushDelivery, type PushDeliveryFailure } from "./push-delivery.js";
 

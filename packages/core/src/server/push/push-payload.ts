@@ -22,17 +22,19 @@ export function deliveryId(taskId: string, seq: number): string {
 /**
  * A delivery of event `seq` to a config. 1.0 configs get the event as streams send it (spec
  * §4.3.3, a `StreamResponse`); configs created through 0.3 get what 0.3 peers expect, the
- * task as it stands after the event (0.3 JSON shape), as the 0.3 reference SDKs send.
+ * task as it stands after the event (0.3 JSON shape; `task`), as the 0.3 reference SDKs send.
  */
 export function pushMessage(
   record: PushConfigRecord,
   seq: number,
   event: StreamResponse,
-  task: Task,
+  task: Task | undefined,
 ): PushMessage {
   const { config } = record;
   const json =
-    record.payload === "0.3" ? JSON.stringify(convert.taskToV03(task)) : JSON.stringify(event);
+    record.payload === "0.3" && task
+      ? JSON.stringify(convert.taskToV03(task))
+      : JSON.stringify(event);
   const headers: Record<string, string> = {
     "content-type": record.payload === "0.3" ? "application/json" : "application/a2a+json",
     "a2a-notification-id": deliveryId(config.taskId, seq),
