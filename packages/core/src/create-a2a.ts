@@ -10,7 +10,7 @@ import { InMemoryTaskStore } from "./ports/in-memory-task-store.js";
 import { consoleLogger, type Logger } from "./ports/logger.js";
 import type { PushConfigStore } from "./ports/push-config-store.js";
 import type { TaskStore } from "./ports/task-store.js";
-import { type PushSigningOptions, pushSigner } from "./security/push-signer.js";
+import { pushSigner } from "./security/push-signer.js";
 import {
   collectSchemes,
   normalizeSecurity,
@@ -151,6 +151,12 @@ export interface A2AOptions {
   push?: PushOptions;
 }
 
+/** A signing key as the options take it. */
+const PrivateKey = z.custom<CryptoKey | JWK>(
+  (key) => typeof key === "object" && key !== null,
+  "must be a CryptoKey or a private JWK",
+);
+
 const Options = z.object({
   card: AgentCardInput,
   executor: z.union([
@@ -190,10 +196,7 @@ const Options = z.object({
   taskOwner: z.function().optional(),
   cardSigning: z
     .object({
-      privateKey: z.custom<CardSigningOptions["privateKey"]>(
-        (key) => typeof key === "object" && key !== null,
-        "must be a CryptoKey or a private JWK",
-      ),
+      privateKey: PrivateKey,
       alg: z.string().min(1),
       kid: z.string().min(1),
       jku: z.url().optional(),
@@ -218,10 +221,7 @@ const Options = z.object({
       onDeliveryFailure: z.function().optional(),
       signing: z
         .object({
-          privateKey: z.custom<PushSigningOptions["privateKey"]>(
-            (key) => typeof key === "object" && key !== null,
-            "must be a CryptoKey or a private JWK",
-          ),
+          privateKey: PrivateKey,
           publicKey: z.custom<JWK>((key) => typeof key === "object" && key !== null).optional(),
           alg: z.string().min(1),
           kid: z.string().min(1),
