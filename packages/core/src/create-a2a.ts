@@ -379,5 +379,6 @@ export function createA2A(options: A2AOptions): A2A {
       activeExecutions: server.activeExecutions,
       subscribers: server.openStreams,
     }),
+    close: (closeOptions) => server.close(closeOptions),
   };
 }

@@ -284,6 +284,48 @@ describe("push deliveries on PostgreSQL", () => {
     expect(dead.received.length).toBeLessThanOrEqual(after + 1);
   });
 
+  it("are handed over by an instance that closes: another takes them up at its next look", async () => {
+    const schema = `push_close_${++schemas}`;
+    const hook = await receiver(Array.from({ length: 3 }, () => ({ status: 503 })));
+    const a = await openInstance("A", schema, { leaseMs: 60_000 });
+    const b = await openInstance("B", schema, { leaseMs: 600 });
+    const task = await sendWithPush(a, "emit 1", hook.url());
+    await hook.waitFor(2);
+    await a.a2a.close({ graceMs: 0 });
+    const handedOver = Date.now();
+    await waitUntil(() => ids(hook).length >= 3 + 4, 5000);
+    // Far sooner than A's claim (60 s) could have lapsed.
+    expect(Date.now() - handedOver).toBeLessThan(5000);
+    expect(b.posts.length).toBeGreaterThan(0);
+    const delivered = hook.received
+      .filter((_, i) => i >= 3)
+      .map((r) => seqOf(r.headers["a2a-notification-id"] as string));
+    expect(delivered).toEqual([1, 2, 3, 4]);
+    expect(task.status.state).toBe("TASK_STATE_COMPLETED");
+  });
+
+  it("a closing instance fails the runs it still has at once, for every instance to see", async () => {
+    const schema = `push_close_runs_${++schemas}`;
+    const a = await openInstance("A", schema, { leaseMs: 60_000 });
+    const b = await openInstance("B", schema, { leaseMs: 60_000 });
+    const sent = await rpc(a.a2a, "SendMessage", {
+      message: message(`steps close-${schemas}`),
+      configuration: { returnImmediately: true },
+    });
+    const taskId = sent.result.task.id;
+    await waitUntil(
+      async () =>
+        (await rpc(b.a2a, "GetTask", { id: taskId })).result?.status.state === "TASK_STATE_WORKING",
+      5000,
+    );
+    await a.a2a.close({ graceMs: 0 });
+    const task = (await rpc(b.a2a, "GetTask", { id: taskId })).result;
+    expect(task.status.state).toBe("TASK_STATE_FAILED");
+    expect(task.status.message.parts[0].text).toBe(
+      "The server running the agent shut down before the task finished.",
+    );
+  });
+
   it("are made once each while two instances deliver and look for pending configs", async () => {
     const schema = `push_both_${++schemas}`;
     const hook = await receiver();

@@ -42,6 +42,11 @@ const originOf = (call: CallContext): ConfigOrigin => ({
   agentUrl: call.agentUrl,
 });
 
+/** How long `close` lets runs go on before it ends them, by default. */
+const DEFAULT_CLOSE_GRACE_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -108,6 +113,7 @@ export class A2AServer {
   readonly #locks = new KeyedMutex();
   readonly #leases: LeaseKeeper | undefined;
   #openStreams = 0;
+  #closing: Promise<void> | undefined;
 
   constructor(config: ServerConfig) {
     this.#config = config;
@@ -134,6 +140,28 @@ export class A2AServer {
             newId: config.newId,
           })
         : undefined;
+  }
+
+  /**
+   * Shuts the server down: new sends are refused (503), runs still going after `graceMs`
+   * are ended (their tasks fail with a status message saying so, and their agents are told
+   * to stop), push deliveries stop and release their claims, and the lease keeping stops.
+   * Resolves when all that is done. Calling it again returns the same promise.
+   */
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_CLOSE_GRACE_MS);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.#executions.size > 0 && Date.now() < deadline) {
+      const ends = [...this.#executions.values()].map((execution) => execution.until("done"));
+      await Promise.race([Promise.race(ends), sleep(deadline - Date.now())]);
+    }
+    await Promise.all([...this.#executions.values()].map((execution) => execution.abandon()));
+    this.#leases?.close();
+    await this.#config.push?.close();
   }
 
   /** Number of agent runs in progress. */
@@ -429,6 +457,11 @@ export class A2AServer {
 
   /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
   async #prepare(params: SendMessageRequest, call: CallContext): Promise<Execution> {
+    if (this.#closing) {
+      throw new A2AError("INTERNAL", "The server is shutting down; send the message again", {
+        transportStatus: 503,
+      });
+    }
     const { message } = params;
     if (this.#config.authorizeMessage) await this.#config.authorizeMessage(message, call);
     const pushConfig = params.configuration?.taskPushNotificationConfig;

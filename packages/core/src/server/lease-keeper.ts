@@ -36,11 +36,19 @@ export class LeaseKeeper {
   #runs = 0;
   #renewing: ReturnType<typeof setInterval> | undefined;
   #sweep: Promise<void> | undefined;
+  readonly #sweeping: ReturnType<typeof setInterval>;
 
   constructor(deps: LeaseKeeperDeps) {
     this.#deps = deps;
-    // For the life of the process (it never keeps the process alive by itself).
-    backgroundInterval(() => this.sweep(), Math.max(1, deps.lease.ttlMs / 2));
+    // Until `close` (it never keeps the process alive by itself).
+    this.#sweeping = backgroundInterval(() => this.sweep(), Math.max(1, deps.lease.ttlMs / 2));
+  }
+
+  /** Stops renewing and sweeping (the server shuts down, its runs ended). */
+  close(): void {
+    clearInterval(this.#sweeping);
+    clearInterval(this.#renewing);
+    this.#renewing = undefined;
   }
 
   /** A run began here: its lease is renewed until it ends. */

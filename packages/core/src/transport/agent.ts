@@ -31,6 +31,14 @@ export interface A2A {
   fetch(request: Request, extras?: RequestExtras): Promise<Response>;
   /** Live counts, for health checks and leak tests. */
   stats(): { activeExecutions: number; subscribers: number };
+  /**
+   * Shuts the agent down, after your server stopped taking requests: new sends are refused
+   * with 503; runs still going after `graceMs` (default 10 000) are ended, their tasks failed
+   * with a status message saying so (other instances' subscribers see it at once); push
+   * deliveries stop and release their claims to other instances. Its task store stays open:
+   * close that after it.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
   /** @internal Adapters' hooks: read them with `internalsOf`. */
   readonly [AGENT_INTERNALS]: AgentInternals;
 }

@@ -128,6 +128,8 @@ class ExecutionContext implements RequestContext {
   }
 }
 
+/** The status message of a task whose run the server ended as it shut down. */
+export const SHUT_DOWN_TEXT = "The server running the agent shut down before the task finished.";
 /** Status message used when the server itself has to fail a task. */
 const AGENT_ERROR_TEXT = "The agent failed while processing the task.";
 const AGENT_STOPPED_TEXT = "The agent stopped without finishing the task.";
@@ -323,18 +325,35 @@ export class Execution {
 
   /** The run's deadline passed: the task fails with a status message saying so. */
   async #expire(timeoutMs: number): Promise<void> {
-    if (this.#rank >= RANK.done || (!this.#task && this.#rank >= RANK.paused)) return;
     const text = `The agent did not finish within ${timeoutMs} ms.`;
+    if (await this.#failAndStop(text, "TimeoutError")) {
+      this.#deps.logger.warn("agent run timed out", { taskId: this.key.taskId, timeoutMs });
+    }
+  }
+
+  /**
+   * The server is shutting down before the run ended: its task fails with a status message
+   * saying so (at once, rather than when its lease lapses), and the agent is told to stop.
+   * Resolves when the run is over for the server.
+   */
+  async abandon(): Promise<void> {
+    await this.#failAndStop(SHUT_DOWN_TEXT, "AbortError");
+    await this.until("done");
+  }
+
+  /** Fails the run's task with `text` and stops the agent; whether the run was still on. */
+  async #failAndStop(text: string, name: string): Promise<boolean> {
+    if (this.#rank >= RANK.done || (!this.#task && this.#rank >= RANK.paused)) return false;
     try {
       await this.publishStatus("TASK_STATE_FAILED", text);
     } catch (error) {
-      this.#deps.logger.error("could not record the run's timeout", {
+      this.#deps.logger.error("could not record the end of the run", {
         taskId: this.key.taskId,
         error: describe(error),
       });
     }
-    this.#deps.logger.warn("agent run timed out", { taskId: this.key.taskId, timeoutMs });
-    this.#stopAgent(new DOMException(text, "TimeoutError"));
+    this.#stopAgent(new DOMException(text, name));
+    return true;
   }
 
   /** The run is over for the server: callers waiting on it are answered. */

@@ -144,6 +144,11 @@ export class PushConfigs {
     this.#deps.delivery.stopped(key, id);
   }
 
+  /** Stops the deliveries made here (see `PushDelivery.close`). */
+  close(): Promise<void> {
+    return this.#deps.delivery.close();
+  }
+
   async #taskExists(key: TaskKey): Promise<void> {
     if (!(await this.#deps.tasks.get(key))) throw errors.taskNotFound(key.taskId);
   }

@@ -20,15 +20,17 @@ export class PushDelivery {
   readonly #deps: PushDeliveryDeps;
   readonly #tasks = new Map<string, TaskDeliveries>();
   #looking: Promise<void> | undefined;
+  readonly #timers: Array<ReturnType<typeof setInterval>> = [];
+  #closed = false;
 
   constructor(deps: PushDeliveryDeps) {
     this.#deps = deps;
     const claims = deps.configs.claims;
     if (!claims) return;
-    // For the life of the process (neither keeps it alive by itself): this process's claims
-    // stay live while it delivers, and configs whose deliveries stopped with another
-    // process, or before a restart, are taken up.
-    backgroundInterval(
+    // Until `close` (neither keeps the process alive by itself): this process's claims stay
+    // live while it delivers, and configs whose deliveries stopped with another process, or
+    // before a restart, are taken up.
+    const renewing = backgroundInterval(
       () => {
         if (this.activeLanes === 0) return;
         claims.renew(deps.holder, deps.claimTtlMs).catch((error: unknown) => {
@@ -37,9 +39,21 @@ export class PushDelivery {
       },
       Math.max(1, deps.claimTtlMs / 3),
     );
-    backgroundInterval(() => void this.takeUpPending(), deps.pendingPollMs);
+    const looking = backgroundInterval(() => void this.takeUpPending(), deps.pendingPollMs);
+    this.#timers.push(renewing, looking);
     // A process that starts takes up what was left undelivered (after its claims lapsed).
     queueMicrotask(() => void this.takeUpPending());
+  }
+
+  /**
+   * Stops every delivery here (an attempt under way is abandoned, and may be made again by
+   * whoever takes the config up: at least once) and releases their claims, so another
+   * instance takes them up at its next look; resolves once they are released.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.all([...this.#tasks.values()].map((task) => task.close()));
   }
 
   /** Starts the deliveries of configs that have undelivered events and nobody delivering. */
@@ -74,6 +88,7 @@ export class PushDelivery {
    * here, unless another process has them.
    */
   started(key: TaskKey, configId: string): void {
+    if (this.#closed) return;
     const claims = this.#deps.configs.claims;
     if (!claims) {
       this.#start(key, configId);
@@ -81,7 +96,8 @@ export class PushDelivery {
     }
     claims.claim(key, configId, this.#deps.holder, this.#deps.claimTtlMs).then(
       (claimed) => {
-        if (claimed) this.#start(key, configId);
+        if (claimed && !this.#closed) this.#start(key, configId);
+        else if (claimed) claims.release(key, configId, this.#deps.holder).catch(() => undefined);
       },
       (error: unknown) => {
         // Taken up by a later look for pending deliveries.
@@ -117,6 +133,8 @@ class TaskDeliveries {
   readonly #key: TaskKey;
   readonly #onIdle: () => void;
   #unwatch: (() => void) | undefined;
+  /** Each lane's end (and its claim's release), until it has come. */
+  readonly #ended = new Set<Promise<void>>();
 
   constructor(deps: PushDeliveryDeps, key: TaskKey, onIdle: () => void) {
     this.#deps = deps;
@@ -131,21 +149,30 @@ class TaskDeliveries {
     });
     const lane = new Lane(this.#deps, this.#key, configId);
     this.lanes.set(configId, lane);
-    void lane.run().finally(() => {
+    const ended = lane.run().then(async () => {
+      this.#ended.delete(ended);
       if (this.lanes.get(configId) !== lane) return;
       this.lanes.delete(configId);
-      this.#deps.configs.claims
+      if (this.lanes.size === 0) {
+        this.#unwatch?.();
+        this.#unwatch = undefined;
+        this.#onIdle();
+      }
+      // It lapses by itself otherwise.
+      await this.#deps.configs.claims
         ?.release(this.#key, configId, this.#deps.holder)
-        .catch(() => undefined); // it lapses by itself
-
-      if (this.lanes.size > 0) return;
-      this.#unwatch?.();
-      this.#unwatch = undefined;
-      this.#onIdle();
+        .catch(() => undefined);
     });
+    this.#ended.add(ended);
   }
 
   stop(configId: string): void {
     this.lanes.get(configId)?.stop();
+  }
+
+  /** Stops every lane; resolves once each has ended and released its claim. */
+  async close(): Promise<void> {
+    for (const lane of this.lanes.values()) lane.stop();
+    await Promise.all([...this.#ended]);
   }
 }
