@@ -7,6 +7,7 @@ import {
   type TaskStore,
   taskKeyString,
 } from "../ports/task-store.js";
+import { backgroundSleep } from "../util/background-timer.js";
 import { describe } from "../util/describe-error.js";
 import { mapInSlices } from "../util/yield-to-event-loop.js";
 import { taskJson } from "../wire/task-json.js";
@@ -44,8 +45,6 @@ const originOf = (call: CallContext): ConfigOrigin => ({
 
 /** How long `close` lets runs go on before it ends them, by default. */
 const DEFAULT_CLOSE_GRACE_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** `ListTasks` page size when the caller asks for none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -155,10 +154,15 @@ export class A2AServer {
 
   async #close(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;
+    const graceOver = new AbortController();
+    // The wait ends with the last run or the grace period, whichever comes first, and keeps
+    // no timer behind it.
+    const grace = backgroundSleep(graceMs, graceOver.signal);
     while (this.#executions.size > 0 && Date.now() < deadline) {
       const ends = [...this.#executions.values()].map((execution) => execution.until("done"));
-      await Promise.race([Promise.race(ends), sleep(deadline - Date.now())]);
+      await Promise.race([...ends, grace]);
     }
+    graceOver.abort();
     await Promise.all([...this.#executions.values()].map((execution) => execution.abandon()));
     this.#leases?.close();
     await this.#config.push?.close();
