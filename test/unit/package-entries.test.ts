@@ -39,7 +39,7 @@ describe("what users get and what adapters get", () => {
       },
       executor: async () => {},
     });
-    expect(Object.keys(a2a).sort()).toEqual(["fetch", "stats"]);
+    expect(Object.keys(a2a).sort()).toEqual(["close", "fetch", "stats"]);
     expect(internal.internalsOf(a2a).maxBodyBytes).toBeGreaterThan(0);
   });
 });

@@ -53,6 +53,7 @@ export {
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEntry,
   type TaskLogEvent,
   type TaskLogListener,
   type TaskScope,

@@ -4,9 +4,9 @@ import { AGENT_INTERNALS, internalsOf } from "../src/transport/agent.js";
 import { makeAgent } from "./helpers.js";
 
 describe("the agent type", () => {
-  it("shows apps fetch and stats only; the adapters' hooks sit behind internalsOf", () => {
+  it("shows apps fetch, stats and close only; the adapters' hooks sit behind internalsOf", () => {
     const a2a = makeAgent({ executor: async () => {}, maxBodyBytes: 4096 });
-    expect(Object.keys(a2a).sort()).toEqual(["fetch", "stats"]);
+    expect(Object.keys(a2a).sort()).toEqual(["close", "fetch", "stats"]);
     const internals = internalsOf(a2a);
     expect(typeof internals.handle).toBe("function");
     expect(internals.handles("/a2a")).toBe(true);

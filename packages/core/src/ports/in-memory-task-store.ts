@@ -18,6 +18,7 @@ import {
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEntry,
   type TaskLogEvent,
   type TaskLogListener,
   type TaskScope,
@@ -224,6 +225,26 @@ export class InMemoryTaskStore implements TaskStore {
     event: StreamResponse,
     task: Task,
   ): Promise<AppendResult> {
+    return this.#write(key, expectedVersion, [event], task);
+  }
+
+  async create(key: TaskKey, entries: readonly TaskLogEntry[]): Promise<AppendResult> {
+    if (entries.length === 0) throw new TypeError("create: a task begins with an event");
+    return this.#write(
+      key,
+      0,
+      entries.map((entry) => entry.event),
+      entries[entries.length - 1]!.task,
+    );
+  }
+
+  /** Appends `events` at once, `task` the task after the last; all or nothing. */
+  #write(
+    key: TaskKey,
+    expectedVersion: number,
+    events: readonly StreamResponse[],
+    task: Task,
+  ): AppendResult {
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
@@ -238,9 +259,10 @@ export class InMemoryTaskStore implements TaskStore {
     const state = task.status.state;
     const finished = isTerminal(state);
     // Plain JSON (not remembered by identity): watchers are handed the text with the event.
-    const eventJson = JSON.stringify(event);
+    const eventJsons = events.map((event) => JSON.stringify(event));
     const json = finished || isInterrupted(state) ? taskJson(task) : undefined;
-    const eventBytes = (previous?.eventBytes ?? 0) + textBytes(eventJson);
+    let eventBytes = previous?.eventBytes ?? 0;
+    for (const eventJson of eventJsons) eventBytes += textBytes(eventJson);
     // A running task is the fold of its log: about as large.
     const taskBytes = json === undefined ? eventBytes : textBytes(json);
     const bytes = taskBytes + eventBytes + ENTRY_OVERHEAD_BYTES;
@@ -257,12 +279,12 @@ export class InMemoryTaskStore implements TaskStore {
       finished && previous?.finished
         ? previous.expiresAt
         : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
-    const version = expectedVersion + 1;
+    const version = expectedVersion + events.length;
     const time =
       previous && previous.stamp === task.status.timestamp ? previous.time : statusTimeOf(task);
     if (previous) {
       // The entry moves on in place: no new entry, map slot or owner bookkeeping per event.
-      previous.events.push(eventJson);
+      previous.events.push(...eventJsons);
       this.#update(id, previous, {
         json,
         running: json === undefined ? task : undefined,
@@ -281,7 +303,7 @@ export class InMemoryTaskStore implements TaskStore {
         json,
         running: json === undefined ? task : undefined,
         version,
-        events: [eventJson],
+        events: eventJsons,
         eventBytes,
         bytes,
         taskId: task.id,
@@ -295,12 +317,18 @@ export class InMemoryTaskStore implements TaskStore {
     }
     const watchers = this.#watchers.get(id);
     if (watchers) {
-      const record: TaskLogEvent = { seq: version, event, json: eventJson };
-      for (const listener of watchers) {
-        try {
-          listener(record);
-        } catch {
-          // A listener's failure is its own: the event is stored, and others still hear of it.
+      for (let i = 0; i < events.length; i++) {
+        const record: TaskLogEvent = {
+          seq: expectedVersion + i + 1,
+          event: events[i]!,
+          json: eventJsons[i]!,
+        };
+        for (const listener of watchers) {
+          try {
+            listener(record);
+          } catch {
+            // A listener's failure is its own: the event is stored, and others still hear of it.
+          }
         }
       }
     }

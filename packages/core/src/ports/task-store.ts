@@ -51,6 +51,12 @@ export interface TaskLogEvent {
   json?: string;
 }
 
+/** An event to append, with the task as it stands after it. */
+export interface TaskLogEntry {
+  event: StreamResponse;
+  task: Task;
+}
+
 /** Told of each event appended to a task, in order, once each. */
 export type TaskLogListener = (event: TaskLogEvent) => void;
 
@@ -130,6 +136,17 @@ export interface TaskStore {
     expectedVersion: number,
     event: StreamResponse,
     task: Task,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /**
+   * Optional: creates a task with its first events at once (the first creates it, as an
+   * append at version 0 would), in one round trip where `append` would take one per event.
+   * All or nothing, like `append`; not `ok` when the task exists. A run whose agent's first
+   * event also creates its task writes both through it.
+   */
+  create?(
+    key: TaskKey,
+    entries: readonly TaskLogEntry[],
     options?: AppendOptions,
   ): Promise<AppendResult>;
   /**

@@ -75,7 +75,15 @@ function plain(events: TaskLogEvent[] | undefined): TaskLogEvent[] | undefined {
   });
 }
 
-export function taskStoreContract(name: string, open: () => Promise<ContractStore>): void {
+/**
+ * `create`: the store has the optional `create` (both of this repository's do), whose
+ * contract is then checked too.
+ */
+export function taskStoreContract(
+  name: string,
+  open: () => Promise<ContractStore>,
+  features: { create?: boolean } = { create: true },
+): void {
   const withStore = (body: (store: TaskStore) => Promise<void>) => async () => {
     const opened = await open();
     try {
@@ -429,6 +437,76 @@ export function taskStoreContract(name: string, open: () => Promise<ContractStor
           pageToken = page.nextPageToken;
         } while (pageToken !== "");
         expect(pages).toEqual([["t1", "t4"], ["t3", "t2"], ["t0"]]);
+      }),
+    );
+
+    const withCreate = features.create ? it : () => undefined;
+
+    withCreate(
+      "create: a task and its first events at once, numbered 1, 2 ..., each heard in order",
+      withStore(async (store) => {
+        if (!store.create) throw new Error(`${name} has no create`);
+        const heard: number[] = [];
+        const unwatch = store.watch(keyOf("a"), (event) => heard.push(event.seq));
+        const created = task("a");
+        const events: StreamResponse[] = [
+          { task: created },
+          status("a", "TASK_STATE_WORKING", 1),
+          status("a", "TASK_STATE_COMPLETED", 2),
+        ];
+        const entries = [
+          { event: events[0]!, task: created },
+          { event: events[1]!, task: task("a", "TASK_STATE_WORKING", 1) },
+          { event: events[2]!, task: task("a", "TASK_STATE_COMPLETED", 2) },
+        ];
+        expect(await store.create(keyOf("a"), entries)).toEqual({ ok: true, version: 3 });
+        expect(await store.get(keyOf("a"))).toEqual({
+          task: task("a", "TASK_STATE_COMPLETED", 2),
+          version: 3,
+        });
+        expect(plain(await store.readEvents(keyOf("a"), 0))).toEqual(numbered(events));
+        await until(() => heard.length >= 3);
+        expect(heard).toEqual([1, 2, 3]);
+        unwatch();
+        // It appends on from there.
+        const next = await store.append(
+          keyOf("a"),
+          3,
+          status("a", "TASK_STATE_COMPLETED", 3),
+          task("a", "TASK_STATE_COMPLETED", 3),
+        );
+        expect(next).toEqual({ ok: true, version: 4 });
+      }),
+    );
+
+    withCreate(
+      "create: refused for a task that exists, or all or nothing when an event cannot be stored",
+      withStore(async (store) => {
+        if (!store.create) throw new Error(`${name} has no create`);
+        await grow(store, keyOf("a"), ["TASK_STATE_WORKING"]);
+        const before = await store.get(keyOf("a"));
+        const again = task("a");
+        expect(await store.create(keyOf("a"), [{ event: { task: again }, task: again }])).toEqual({
+          ok: false,
+          current: before,
+        });
+        const fresh = task("b");
+        const unstorable = {
+          statusUpdate: {
+            taskId: "b",
+            contextId: "ctx",
+            status: { state: "TASK_STATE_WORKING" },
+            metadata: { n: 1n },
+          },
+        } as unknown as StreamResponse;
+        await expect(
+          store.create(keyOf("b"), [
+            { event: { task: fresh }, task: fresh },
+            { event: unstorable, task: task("b", "TASK_STATE_WORKING", 1) },
+          ]),
+        ).rejects.toThrow();
+        expect(await store.get(keyOf("b"))).toBeUndefined();
+        expect(await store.readEvents(keyOf("b"), 0)).toBeUndefined();
       }),
     );
   });

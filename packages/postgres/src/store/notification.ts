@@ -14,9 +14,11 @@ export interface LogNotification {
 /** Payloads stay under PostgreSQL's limit of 8000 bytes, with room to spare. */
 const MAX_PAYLOAD_BYTES = 7900;
 
-export function encodeNotification(key: TaskKey, seq: number, json: string): string {
+export function encodeNotification(key: TaskKey, seq: number, json: string | undefined): string {
   // JSON.stringify never writes a raw newline, so the first one ends the header.
   const header = JSON.stringify([key.tenant, key.owner, key.taskId, seq]);
+  // Without the event (several were written at once), listeners read what they missed.
+  if (json === undefined) return header;
   const withEvent = `${header}\n${json}`;
   // Counted in UTF-16 units first: each is at most 3 bytes of UTF-8.
   if (withEvent.length * 3 <= MAX_PAYLOAD_BYTES) return withEvent;

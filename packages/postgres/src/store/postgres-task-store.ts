@@ -16,6 +16,7 @@ import {
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEntry,
   type TaskLogEvent,
   type TaskLogListener,
   type TaskScope,
@@ -259,7 +260,7 @@ export class PostgresTaskStore implements TaskStore {
     // Told to the other instances, with the event when it fits, if any listens.
     const payload = this.#peers ? encodeNotification(key, seq, eventJson) : null;
     // Both statements take the same values, the append also the version it expects.
-    const values = [
+    const values: unknown[] = [
       task.contextId ?? null,
       state,
       statusTimeOf(task),
@@ -272,26 +273,72 @@ export class PostgresTaskStore implements TaskStore {
       this.#tables.channel,
       payload,
     ];
-    const { rows } =
-      expectedVersion === 0
-        ? await this.#query<{ version: number }>("create", [
-            key.tenant,
-            key.owner,
-            key.taskId,
-            ...values,
-          ])
-        : await this.#query<{ version: number }>("append", [
-            key.tenant,
-            key.owner,
-            key.taskId,
-            expectedVersion,
-            ...values,
-          ]);
+    if (expectedVersion === 0) {
+      // The same statement as `create`, with one event.
+      values[6] = [eventJson];
+      const { rows } = await this.#query<{ version: number }>("create", [
+        key.tenant,
+        key.owner,
+        key.taskId,
+        ...values,
+      ]);
+      if (rows.length === 0) return { ok: false, current: await this.get(key) };
+      this.#watchers.appended(key, seq, eventJson, event);
+      return { ok: true, version: seq };
+    }
+    const { rows } = await this.#query<{ version: number }>("append", [
+      key.tenant,
+      key.owner,
+      key.taskId,
+      expectedVersion,
+      ...values,
+    ]);
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
     // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
     // where it is then a number already passed on).
     this.#watchers.appended(key, seq, eventJson, event);
     return { ok: true, version: seq };
+  }
+
+  /** A task and its first events in one statement (a run whose agent's first event creates it). */
+  async create(
+    key: TaskKey,
+    entries: readonly TaskLogEntry[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    if (!storable(key)) {
+      throw new TypeError(
+        "a task key part holds NUL or a lone surrogate: PostgreSQL cannot store it",
+      );
+    }
+    if (entries.length === 0) throw new TypeError("create: a task begins with an event");
+    // Serialised first: an event or task that cannot be throws before anything is written.
+    const eventJsons = entries.map((entry) => JSON.stringify(entry.event));
+    const task = entries[entries.length - 1]!.task;
+    const state = task.status.state;
+    const finished = isTerminal(state);
+    const version = entries.length;
+    const { rows } = await this.#query<{ version: number }>("create", [
+      key.tenant,
+      key.owner,
+      key.taskId,
+      task.contextId ?? null,
+      state,
+      statusTimeOf(task),
+      JSON.stringify(task),
+      finished,
+      this.#finishedTtlMs,
+      eventJsons,
+      options?.lease?.holder ?? null,
+      options?.lease?.ttlMs ?? 0,
+      this.#tables.channel,
+      this.#peers ? encodeNotification(key, version, undefined) : null,
+    ]);
+    if (rows.length === 0) return { ok: false, current: await this.get(key) };
+    entries.forEach((entry, i) => {
+      this.#watchers.appended(key, i + 1, eventJsons[i]!, entry.event);
+    });
+    return { ok: true, version };
   }
 
   async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {

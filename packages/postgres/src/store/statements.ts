@@ -27,15 +27,17 @@ const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 
 export function statements({ tasks, events, pushConfigs }: TableNames): Statements {
   return {
-    // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON, $8 finished,
-    // $9 finished TTL ms, $10 event JSON, $11 lease holder or null, $12 lease ms, $13 channel,
-    // $14 NOTIFY payload or null (none: no other instance listens, and notifying would
-    // serialise this commit with every other notifying one).
+    // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON (after the last event),
+    // $8 finished, $9 finished TTL ms, $10 the first events' JSON (an array: 1, 2, ...),
+    // $11 lease holder or null, $12 lease ms, $13 channel, $14 NOTIFY payload or null (none:
+    // no other instance listens, and notifying would serialise this commit with every other
+    // notifying one).
     create: `
       WITH created AS (
         INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
           snapshot, snapshot_version, finished, expires_at, lease_holder, lease_expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, 1, $7::json, 1, $8,
+        VALUES ($1, $2, $3, $4, $5, $6, cardinality($10::json[]), $7::json,
+          cardinality($10::json[]), $8,
           CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END,
           CASE WHEN NOT $8 THEN $11::text END,
           CASE WHEN NOT $8 AND $11::text IS NOT NULL THEN now() + $12 * interval '1 millisecond' END)
@@ -43,7 +45,8 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
         RETURNING version
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
-        SELECT $1, $2, $3, version, $10::json FROM created
+        SELECT $1, $2, $3, e.seq, e.event FROM created,
+          unnest($10::json[]) WITH ORDINALITY AS e(event, seq)
       )
       SELECT version, CASE WHEN $14::text IS NOT NULL THEN pg_notify($13, $14) END FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or

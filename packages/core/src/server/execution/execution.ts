@@ -157,8 +157,8 @@ export class Execution {
   #task: Task | undefined;
   /** The version of `#task`: the number of the last event of its log this run knows of. */
   #version: number;
-  /** The sequence number of the event being appended, 0 when none is. */
-  #appendingSeq = 0;
+  /** The events being appended are this run's own, up to this number; 0 when none is. */
+  #appendingUpTo = 0;
   /** An event is being appended; the writes waiting for it, in order. */
   #writeUnderway = false;
   #waitingWrites: Array<() => void> | undefined;
@@ -272,7 +272,7 @@ export class Execution {
    * (or, past a gap, read again); a terminal one stops the agent.
    */
   #heard(event: TaskLogEvent): void {
-    if (event.seq <= this.#version || event.seq === this.#appendingSeq || this.#stopped) return;
+    if (event.seq <= this.#version || event.seq <= this.#appendingUpTo || this.#stopped) return;
     const contiguous = this.#task !== undefined && event.seq === this.#version + 1;
     if (contiguous) {
       this.#task = applyEvent(this.#task!, event.event);
@@ -586,6 +586,10 @@ export class Execution {
       }
       // A new task is created first (SUBMITTED, with the user's message) by its first event.
       let creating = !this.#task;
+      if (creating && make && this.#deps.store.create) {
+        await this.#createWith(make);
+        return;
+      }
       for (let attempt = 1; creating || make; attempt++) {
         let payload: StreamResponse;
         let next: Task;
@@ -605,7 +609,7 @@ export class Execution {
         }
         // Compare-and-swap at the run's version; while it is under way, the run knows the
         // event it hears of with this number is its own.
-        this.#appendingSeq = this.#version + 1;
+        this.#appendingUpTo = this.#version + 1;
         const { lease } = this.#deps;
         const expected = this.#version;
         let result: AppendResult;
@@ -616,7 +620,7 @@ export class Execution {
         } catch (error) {
           throw storeRefusal(error);
         } finally {
-          this.#appendingSeq = 0;
+          this.#appendingUpTo = 0;
         }
         if (lease && !result.ok && result.current?.version === expected) {
           // Refused with the version unchanged: another process's run holds the lease.
@@ -651,6 +655,39 @@ export class Execution {
         for (const resolve of idle ?? []) resolve();
       }
     }
+  }
+
+  /**
+   * Creates the task (SUBMITTED, with the user's message) and appends the agent's first
+   * event with one call of the store's `create`: one round trip where two appends take two.
+   */
+  async #createWith(make: EventMaker): Promise<void> {
+    const created = this.#newTask();
+    if (!this.#unwatch) this.#watch();
+    const { payload, next } = make(created);
+    const { lease } = this.#deps;
+    const entries = [
+      { event: { task: created }, task: created },
+      { event: payload, task: next },
+    ];
+    // Events 1 and 2 are this run's own, when it hears of them.
+    this.#appendingUpTo = 2;
+    let result: AppendResult;
+    try {
+      result = lease
+        ? await this.#deps.store.create!(this.key, entries, { lease })
+        : await this.#deps.store.create!(this.key, entries);
+    } catch (error) {
+      throw storeRefusal(error);
+    } finally {
+      this.#appendingUpTo = 0;
+    }
+    // A new task's id is fresh: losing at version 0 would mean the id was taken.
+    if (!result.ok) throw errors.internal();
+    if (lease) this.#leased = true;
+    this.#adopt(result, next);
+    this.#settle("created", { outcome: { task: created, version: 1 } });
+    this.#reached(payload, next);
   }
 
   /** Resolves once no write is under way or waiting; `undefined` when none is. */
