@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 
 /** One request a receiver got. */
 export interface Received {
+  method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
@@ -41,6 +42,7 @@ export class PushReceiver {
         const answer = receiver.#answers.shift() ?? { status: 200 };
         const respond = () => {
           receiver.received.push({
+            method: request.method ?? "",
             path: request.url ?? "",
             headers: request.headers,
             body: Buffer.concat(chunks).toString("utf8"),
@@ -84,6 +86,16 @@ export class PushReceiver {
           },
         });
       });
+    }
+    return this.received;
+  }
+
+  /** Exactly `n` requests: waits for them, then a little longer to be sure no other comes. */
+  async expectExactly(n: number, settleMs = 150): Promise<Received[]> {
+    await this.waitFor(n);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    if (this.received.length !== n) {
+      throw new Error(`receiver got ${this.received.length} requests, expected ${n}`);
     }
     return this.received;
   }
