@@ -248,19 +248,19 @@ export class PostgresTaskStore implements TaskStore {
     ) {
       return { ok: false, current: await this.get(key) };
     }
+    if (expectedVersion === 0) return this.create(key, [{ event, task }], options);
     // Serialised first: an event or task that cannot be throws before anything is written.
     const eventJson = JSON.stringify(event);
     const state = task.status.state;
     const finished = isTerminal(state);
     const seq = expectedVersion + 1;
     const snapshot =
-      expectedVersion === 0 || finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0
-        ? JSON.stringify(task)
-        : null;
-    // Told to the other instances, with the event when it fits, if any listens.
-    const payload = this.#peers ? encodeNotification(key, seq, eventJson) : null;
-    // Both statements take the same values, the append also the version it expects.
-    const values: unknown[] = [
+      finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0 ? JSON.stringify(task) : null;
+    const { rows } = await this.#query<{ version: number }>("append", [
+      key.tenant,
+      key.owner,
+      key.taskId,
+      expectedVersion,
       task.contextId ?? null,
       state,
       statusTimeOf(task),
@@ -271,27 +271,8 @@ export class PostgresTaskStore implements TaskStore {
       options?.lease?.holder ?? null,
       options?.lease?.ttlMs ?? 0,
       this.#tables.channel,
-      payload,
-    ];
-    if (expectedVersion === 0) {
-      // The same statement as `create`, with one event.
-      values[6] = [eventJson];
-      const { rows } = await this.#query<{ version: number }>("create", [
-        key.tenant,
-        key.owner,
-        key.taskId,
-        ...values,
-      ]);
-      if (rows.length === 0) return { ok: false, current: await this.get(key) };
-      this.#watchers.appended(key, seq, eventJson, event);
-      return { ok: true, version: seq };
-    }
-    const { rows } = await this.#query<{ version: number }>("append", [
-      key.tenant,
-      key.owner,
-      key.taskId,
-      expectedVersion,
-      ...values,
+      // Told to the other instances, with the event when it fits, if any listens.
+      this.#peers ? encodeNotification(key, seq, eventJson) : null,
     ]);
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
     // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
@@ -332,7 +313,10 @@ export class PostgresTaskStore implements TaskStore {
       options?.lease?.holder ?? null,
       options?.lease?.ttlMs ?? 0,
       this.#tables.channel,
-      this.#peers ? encodeNotification(key, version, undefined) : null,
+      // One event goes with its notification (when it fits); several are read by the others.
+      this.#peers
+        ? encodeNotification(key, version, version === 1 ? eventJsons[0] : undefined)
+        : null,
     ]);
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
     entries.forEach((entry, i) => {
