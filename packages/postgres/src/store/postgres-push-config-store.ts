@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   InvalidPageTokenError,
   type PendingPushConfig,
@@ -13,6 +12,7 @@ import {
 } from "@a2a-mount/core";
 import type pg from "pg";
 import type { TableNames } from "../schema/identifiers.js";
+import { PreparedStatements } from "./prepared-statements.js";
 import { type PushStatements, pushStatements } from "./push-config-statements.js";
 import { exact, storable } from "./task-keys.js";
 
@@ -56,8 +56,7 @@ function decodePosition(token: string): string {
  */
 export class PostgresPushConfigStore implements PushConfigStore {
   readonly #pool: pg.Pool;
-  readonly #sql: PushStatements;
-  readonly #names: Partial<Record<keyof PushStatements, string>> = {};
+  readonly #sql: PreparedStatements<keyof PushStatements>;
   readonly #closed: () => boolean;
 
   constructor(
@@ -66,14 +65,11 @@ export class PostgresPushConfigStore implements PushConfigStore {
     options: { prepare: boolean; closed: () => boolean },
   ) {
     this.#pool = pool;
-    this.#sql = pushStatements(tables);
+    this.#sql = new PreparedStatements(pushStatements(tables), {
+      prefix: "a2a_push_",
+      prepare: options.prepare,
+    });
     this.#closed = options.closed;
-    if (options.prepare) {
-      for (const [statement, text] of Object.entries(this.#sql)) {
-        const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
-        this.#names[statement as keyof PushStatements] = `a2a_push_${statement}_${digest}`;
-      }
-    }
   }
 
   async put(
@@ -191,8 +187,6 @@ export class PostgresPushConfigStore implements PushConfigStore {
     statement: keyof PushStatements,
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
-    const name = this.#names[statement];
-    const text = this.#sql[statement];
-    return this.#pool.query<R>(name ? { name, text, values } : { text, values });
+    return this.#pool.query<R>(this.#sql.config(statement, values));
   }
 }

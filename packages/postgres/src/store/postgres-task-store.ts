@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   type AppendOptions,
   type AppendResult,
@@ -32,6 +31,7 @@ import { encodeNotification } from "./notification.js";
 import { NotificationListener } from "./notification-listener.js";
 import { ownPool } from "./own-pool.js";
 import { PostgresPushConfigStore } from "./postgres-push-config-store.js";
+import { PreparedStatements } from "./prepared-statements.js";
 import { type Statements, statements } from "./statements.js";
 import { storable } from "./task-keys.js";
 
@@ -110,9 +110,7 @@ export class PostgresTaskStore implements TaskStore {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #tables: TableNames;
-  readonly #sql: Statements;
-  /** Each statement's prepared name, when statements are prepared. */
-  readonly #names: Partial<Record<keyof Statements, string>> = {};
+  readonly #sql: PreparedStatements<keyof Statements>;
   readonly #finishedTtlMs: number;
   readonly #watchers: LogWatchers;
   readonly #listener: NotificationListener;
@@ -129,18 +127,14 @@ export class PostgresTaskStore implements TaskStore {
     this.#pool = pool;
     this.#ownsPool = ownsPool;
     this.#tables = tableNames(options.schema ?? "public");
-    this.#sql = statements(this.#tables);
+    this.#sql = new PreparedStatements(statements(this.#tables), {
+      prefix: "a2a_",
+      prepare: options.prepare !== false,
+    });
     this.pushConfigs = new PostgresPushConfigStore(pool, this.#tables, {
       prepare: options.prepare !== false,
       closed: () => this.#closed,
     });
-    if (options.prepare !== false) {
-      for (const [statement, text] of Object.entries(this.#sql)) {
-        // Named by its text: stores of other schemas (or versions) on one pool never clash.
-        const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
-        this.#names[statement as keyof Statements] = `a2a_${statement}_${digest}`;
-      }
-    }
     this.#finishedTtlMs = positive(
       options.finishedTaskTtlMs ?? DEFAULT_FINISHED_TTL_MS,
       "finishedTaskTtlMs",
@@ -416,7 +410,7 @@ export class PostgresTaskStore implements TaskStore {
         let deleted = 0;
         for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
           const { rows } = await client.query<{ deleted: number }>(
-            this.#statement("deleteExpired", [SWEEP_BATCH]),
+            this.#sql.config("deleteExpired", [SWEEP_BATCH]),
           );
           const count = rows[0]?.deleted ?? 0;
           deleted += count;
@@ -469,19 +463,11 @@ export class PostgresTaskStore implements TaskStore {
     },
   };
 
-  /** One of the store's statements, prepared (by name) unless told not to. */
-  #statement(statement: keyof Statements, values: unknown[]): pg.QueryConfig {
-    const name = this.#names[statement];
-    return name
-      ? { name, text: this.#sql[statement], values }
-      : { text: this.#sql[statement], values };
-  }
-
   #query<R extends pg.QueryResultRow>(
     statement: keyof Statements,
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
-    return this.#pool.query<R>(this.#statement(statement, values));
+    return this.#pool.query<R>(this.#sql.config(statement, values));
   }
 
   /**
