@@ -1,14 +1,5 @@
-import {
-  base64url,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  FlattenedSign,
-  type FlattenedVerifyGetKey,
-  flattenedVerify,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-} from "jose";
+import { base64url, FlattenedSign, flattenedVerify, importJWK, type JWK } from "jose";
+import { keyResolver, type VerificationKeys } from "../security/verification-keys.js";
 import { compact } from "../util/compact.js";
 import type { AgentCardSignature } from "../wire/v1/index.js";
 import { canonicalCard } from "./canonical-card.js";
@@ -62,22 +53,11 @@ export function cardSigner(options: CardSigningOptions): CardSigner {
 }
 
 /** Where {@link verifyAgentCard} finds public keys: one key, a JWKS, or a JWKS URL. */
-export type CardVerificationKeys =
-  | { key: CryptoKey | JWK | Uint8Array }
-  | { jwks: JSONWebKeySet }
-  | { jwksUrl: string | URL };
+export type CardVerificationKeys = VerificationKeys;
 
 /** A signature that verified: its protected header. */
 export interface VerifiedCardSignature {
   header: Record<string, unknown>;
-}
-
-function keyResolver(keys: CardVerificationKeys): FlattenedVerifyGetKey {
-  if ("jwks" in keys) return createLocalJWKSet(keys.jwks);
-  if ("jwksUrl" in keys) return createRemoteJWKSet(new URL(keys.jwksUrl));
-  const { key } = keys;
-  if (key instanceof Uint8Array || !("kty" in key)) return async () => key as CryptoKey;
-  return async (header) => importJWK(key as JWK, header.alg) as Promise<CryptoKey>;
 }
 
 /**

@@ -1,13 +1,6 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from "jose";
+import { createRemoteJWKSet, type FlattenedVerifyGetKey, jwtVerify } from "jose";
 import { bodyDigest, PUSH_SIGNATURE_HEADER } from "./push-signer.js";
+import { keyResolver, type VerificationKeys } from "./verification-keys.js";
 
 /** Remembers the deliveries a receiver has accepted, for as long as their signatures live. */
 export class PushReplayCache {
@@ -44,10 +37,7 @@ export class PushVerificationError extends Error {
 }
 
 /** Where {@link verifyPushNotification} finds the agent's public keys. */
-export type PushVerificationKeys =
-  | { jwksUrl: string | URL }
-  | { jwks: JSONWebKeySet }
-  | { key: CryptoKey | JWK };
+export type PushVerificationKeys = VerificationKeys;
 
 export type VerifyPushNotificationOptions = PushVerificationKeys & {
   /** The webhook's own URL, as the config registered it: the JWT's `aud`. */
@@ -70,23 +60,17 @@ export interface VerifiedPushNotification {
 }
 
 const processReplayCache = new PushReplayCache();
-const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+const remoteKeySets = new Map<string, FlattenedVerifyGetKey>();
 
-function keysOf(options: PushVerificationKeys): JWTVerifyGetKey {
-  if ("jwks" in options) return createLocalJWKSet(options.jwks);
-  if ("jwksUrl" in options) {
-    const url = String(options.jwksUrl);
-    let keys = remoteKeySets.get(url);
-    if (!keys) {
-      // jose caches the set and fetches it again for a `kid` it does not know (rotation).
-      keys = createRemoteJWKSet(new URL(url));
-      remoteKeySets.set(url, keys);
-    }
-    return keys;
+/** The process's key set per JWKS URL, so each is fetched once and refreshed as jose does. */
+function remoteKeys(url: URL): FlattenedVerifyGetKey {
+  let keys = remoteKeySets.get(url.href);
+  if (!keys) {
+    // jose caches the set and fetches it again for a `kid` it does not know (rotation).
+    keys = createRemoteJWKSet(url);
+    remoteKeySets.set(url.href, keys);
   }
-  const { key } = options;
-  if (!("kty" in key)) return async () => key;
-  return async (header) => importJWK(key as JWK, header.alg) as Promise<CryptoKey>;
+  return keys;
 }
 
 /**
@@ -107,7 +91,7 @@ export async function verifyPushNotification(
   const maxAgeMs = options.maxAgeMs ?? 300_000;
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(token, keysOf(options), {
+    ({ payload: claims } = await jwtVerify(token, keyResolver(options, remoteKeys), {
       audience: options.audience,
       issuer: options.issuer,
       maxTokenAge: `${Math.ceil(maxAgeMs / 1000)}s`,
