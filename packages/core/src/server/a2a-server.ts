@@ -43,6 +43,10 @@ const originOf = (call: CallContext): ConfigOrigin => ({
   agentUrl: call.agentUrl,
 });
 
+/** A push config as the call shows it: with the call's tenant, when it names one. */
+const inTenant = (config: PushConfigView, call: CallContext): PushConfigView =>
+  call.tenant ? { ...config, tenant: call.tenant } : config;
+
 /** How long `close` lets runs go on before it ends them, by default. */
 const DEFAULT_CLOSE_GRACE_MS = 10_000;
 
@@ -351,16 +355,17 @@ export class A2AServer {
     if (!params.taskId) {
       throw errors.invalidParams([{ field: "taskId", description: "is required" }]);
     }
-    const config = await push.create(this.#key(call, params.taskId), params, originOf(call));
-    return call.tenant ? { ...config, tenant: call.tenant } : config;
+    return inTenant(
+      await push.create(this.#key(call, params.taskId), params, originOf(call)),
+      call,
+    );
   }
 
   async getPushConfig(
     params: { taskId: string; id: string },
     call: CallContext,
   ): Promise<PushConfigView> {
-    const config = await this.#push().get(this.#key(call, params.taskId), params.id);
-    return call.tenant ? { ...config, tenant: call.tenant } : config;
+    return inTenant(await this.#push().get(this.#key(call, params.taskId), params.id), call);
   }
 
   async listPushConfigs(
@@ -375,8 +380,7 @@ export class A2AServer {
       page.configs.push(...next.configs);
       page.nextPageToken = next.nextPageToken;
     }
-    if (!call.tenant) return page;
-    return { ...page, configs: page.configs.map((c) => ({ ...c, tenant: call.tenant })) };
+    return { ...page, configs: page.configs.map((config) => inTenant(config, call)) };
   }
 
   async deletePushConfig(params: { taskId: string; id: string }, call: CallContext): Promise<void> {

@@ -121,14 +121,9 @@ export class Lane {
    */
   async #idle(): Promise<void> {
     if (this.#dirty || this.#stop.signal.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, IDLE_RECHECK_MS);
-      (timer as { unref?: () => void }).unref?.();
-      this.#wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    const woken = new AbortController();
+    this.#wakeUp = () => woken.abort();
+    await backgroundSleep(IDLE_RECHECK_MS, woken.signal);
     this.#wakeUp = undefined;
   }
 
