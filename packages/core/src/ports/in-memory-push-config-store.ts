@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url } from "../util/base64url.js";
+import { decodeJsonToken, encodeJsonToken } from "./page-token.js";
 import {
   PushConfigLimitError,
   type PushConfigPage,
@@ -6,7 +6,7 @@ import {
   type PushConfigStore,
   type PushProgress,
 } from "./push-config-store.js";
-import { InvalidPageTokenError, type TaskKey, taskKeyString } from "./task-store.js";
+import { type TaskKey, taskKeyString } from "./task-store.js";
 
 export interface InMemoryPushConfigStoreOptions {
   /** Most configs held at once, over all tasks. Default 100 000. */
@@ -30,18 +30,8 @@ interface Slot {
   order: number;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function decodeCursor(token: string): number {
-  try {
-    const value: unknown = JSON.parse(decoder.decode(fromBase64Url(token)));
-    if (Number.isSafeInteger(value)) return value as number;
-  } catch {
-    // any decoding failure is the same client error
-  }
-  throw new InvalidPageTokenError();
-}
+/** A page token: the creation order of the page's last config. */
+const isOrder = (value: unknown): value is number => Number.isSafeInteger(value);
 
 /**
  * The default {@link PushConfigStore}: process memory, bounded in count. Records are copied
@@ -114,7 +104,7 @@ export class InMemoryPushConfigStore implements PushConfigStore {
     key: TaskKey,
     query: { pageSize: number; pageToken?: string | undefined },
   ): Promise<PushConfigPage> {
-    const after = query.pageToken ? decodeCursor(query.pageToken) : 0;
+    const after = query.pageToken ? decodeJsonToken(query.pageToken, isOrder) : 0;
     const slots = [...(this.#tasks.get(taskKeyString(key))?.slots.values() ?? [])].filter(
       (slot) => slot.order > after,
     );
@@ -122,10 +112,7 @@ export class InMemoryPushConfigStore implements PushConfigStore {
     const last = page.at(-1);
     return {
       records: page.map((slot) => structuredClone(slot.record)),
-      nextPageToken:
-        last && slots.length > page.length
-          ? toBase64Url(encoder.encode(JSON.stringify(last.order)))
-          : "",
+      nextPageToken: last && slots.length > page.length ? encodeJsonToken(last.order) : "",
     };
   }
 

@@ -20,28 +20,43 @@ export function statusTimeOf(task: Task): number {
   return Number.isNaN(time) ? 0 : time;
 }
 
+/** An opaque, URL-safe page token holding `value` (JSON). */
+export function encodeJsonToken(value: unknown): string {
+  return toBase64Url(encoder.encode(JSON.stringify(value)));
+}
+
+/**
+ * The value of a token from `encodeJsonToken`, when `isValid` accepts it; throws
+ * `InvalidPageTokenError` otherwise (any decoding failure is the same client error).
+ */
+export function decodeJsonToken<T>(token: string, isValid: (value: unknown) => value is T): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(fromBase64Url(token)));
+  } catch {
+    throw new InvalidPageTokenError();
+  }
+  if (!isValid(value)) throw new InvalidPageTokenError();
+  return value;
+}
+
 /** An opaque, URL-safe page token for the task after which the next page starts. */
 export function encodePageToken(cursor: ListCursor): string {
-  return toBase64Url(encoder.encode(JSON.stringify([cursor.time, cursor.taskId])));
+  return encodeJsonToken([cursor.time, cursor.taskId]);
 }
 
 /** Decodes a token from `encodePageToken`; throws `InvalidPageTokenError` otherwise. */
 export function decodePageToken(token: string): ListCursor {
-  try {
-    const value: unknown = JSON.parse(decoder.decode(fromBase64Url(token)));
-    if (
+  const [time, taskId] = decodeJsonToken(
+    token,
+    (value): value is [number, string] =>
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === "number" &&
       Number.isFinite(value[0]) &&
-      typeof value[1] === "string"
-    ) {
-      return { time: value[0], taskId: value[1] };
-    }
-  } catch {
-    // fall through: any decoding failure is the same client error
-  }
-  throw new InvalidPageTokenError();
+      typeof value[1] === "string",
+  );
+  return { time, taskId };
 }
 
 /**
