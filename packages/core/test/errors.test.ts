@@ -5,11 +5,11 @@ import {
   type AppendResult,
   InMemoryTaskStore,
   type StoredTask,
-  type StreamResponse,
   type Task,
   type TaskKey,
   type TaskListPage,
   type TaskListQuery,
+  type TaskLogEntry,
   type TaskLogEvent,
   type TaskLogListener,
   type TaskScope,
@@ -406,11 +406,10 @@ describe("-32603 internal error", () => {
     async append(
       key: TaskKey,
       expectedVersion: number,
-      event: StreamResponse,
-      task: Task,
+      entries: readonly TaskLogEntry[],
     ): Promise<AppendResult> {
       if (this.fail.save) throw new Error(`save failed: ${SECRET}`);
-      return this.inner.append(key, expectedVersion, event, task);
+      return this.inner.append(key, expectedVersion, entries);
     }
     async readEvents(key: TaskKey, afterVersion: number): Promise<TaskLogEvent[] | undefined> {
       if (this.fail.get) throw new Error(`read failed: ${SECRET}`);

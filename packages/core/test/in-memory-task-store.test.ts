@@ -29,7 +29,7 @@ const SCOPE: TaskScope = { tenant: "", owner: "" };
  */
 async function save(store: TaskStore, k: TaskKey, task: Task): Promise<void> {
   const version = (await store.get(k))?.version ?? 0;
-  const result = await store.append(k, version, { task }, task);
+  const result = await store.append(k, version, [{ event: { task }, task }]);
   if (!result.ok) throw new Error("lost a race no test runs");
 }
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   InMemoryTaskStore,
-  type StreamResponse,
-  type Task,
   type TaskHelper,
   type TaskKey,
+  type TaskLogEntry,
   type TaskLogListener,
 } from "../src/index.js";
 import {
@@ -142,9 +141,9 @@ class SlowStore extends InMemoryTaskStore {
     return super.get(key);
   }
 
-  override async append(key: TaskKey, expected: number, event: StreamResponse, task: Task) {
+  override async append(key: TaskKey, expected: number, entries: readonly TaskLogEntry[]) {
     await this.#wait();
-    const result = await super.append(key, expected, event, task);
+    const result = await super.append(key, expected, entries);
     await this.#wait();
     return result;
   }
@@ -916,16 +915,19 @@ describe("cancels racing each other", () => {
       contextId: "ctx",
       status: { state: "TASK_STATE_INPUT_REQUIRED" as const },
     };
-    expect(await store.append(key, 0, { task }, task)).toEqual({ ok: true, version: 1 });
+    expect(await store.append(key, 0, [{ event: { task }, task }])).toEqual({
+      ok: true,
+      version: 1,
+    });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => {
         const status = { state: CANCELED as typeof CANCELED, timestamp: `2025-01-01T00:00:0${i}Z` };
-        return store.append(
-          key,
-          1,
-          { statusUpdate: { taskId: task.id, contextId: task.contextId, status } },
-          { ...task, status },
-        );
+        return store.append(key, 1, [
+          {
+            event: { statusUpdate: { taskId: task.id, contextId: task.contextId, status } },
+            task: { ...task, status },
+          },
+        ]);
       }),
     );
     const ok = results.filter((result) => result.ok);
@@ -976,9 +978,13 @@ describe("stores whose watchers and appends take their time", () => {
   /** Holds the resolution of the WORKING append (after it is stored) until `hold` opens. */
   class HeldStore extends InMemoryTaskStore {
     hold = gate();
-    override async append(key: TaskKey, v: number, event: StreamResponse, task: Task) {
-      const result = await super.append(key, v, event, task);
-      if ("statusUpdate" in event && event.statusUpdate.status.state === "TASK_STATE_WORKING") {
+    override async append(key: TaskKey, v: number, entries: readonly TaskLogEntry[]) {
+      const result = await super.append(key, v, entries);
+      const working = entries.some(
+        ({ event }) =>
+          "statusUpdate" in event && event.statusUpdate.status.state === "TASK_STATE_WORKING",
+      );
+      if (working) {
         await this.hold.promise;
       }
       return result;

@@ -1455,10 +1455,10 @@ describe("HTTP+JSON error mapping (spec §5.4)", () => {
       list: (scope, query) => store.list(scope, query),
       readEvents: (key, after) => store.readEvents(key, after),
       watch: (key, listener) => store.watch(key, listener),
-      append: async (key, version, event, task) => {
+      append: async (key, version, entries) => {
         saves++;
         if (saves > 1) throw new Error("disk on fire: secret=hunter2");
-        return store.append(key, version, event, task);
+        return store.append(key, version, entries);
       },
     };
     const env = setup({ taskStore: failing });

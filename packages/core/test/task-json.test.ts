@@ -82,7 +82,7 @@ describe("task JSON reuse", () => {
     const store = new InMemoryTaskStore();
     const key = { tenant: "", owner: "", taskId: "t5" };
     const finished = task("t5");
-    await store.append(key, 0, { task: finished }, finished);
+    await store.append(key, 0, [{ event: { task: finished }, task: finished }]);
     const stored = taskJson(finished);
     finished.id = "mutated after saving"; // shows the response text is the store's, not a new one
     expect(resultJson({ task: finished })).toBe(`{"task":${stored}}`);

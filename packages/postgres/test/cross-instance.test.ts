@@ -131,8 +131,8 @@ describe("PostgresTaskStore across instances", () => {
       const taskA = applyTaskEvent(log.task, fromA);
       const taskB = applyTaskEvent(log.task, fromB);
       const [resultA, resultB] = await Promise.all([
-        a.append(log.key, 2, fromA, taskA),
-        b.append(log.key, 2, fromB, taskB),
+        a.append(log.key, 2, [{ event: fromA, task: taskA }]),
+        b.append(log.key, 2, [{ event: fromB, task: taskB }]),
       ]);
       const wins = [resultA, resultB].filter((result) => result.ok);
       expect(wins, `round ${round}`).toEqual([{ ok: true, version: 3 }]);

@@ -81,7 +81,9 @@ describe("PostgresTaskStore through a database outage", () => {
       const down = {
         get: settleWithin(store.get(log.key), FAIL_FAST_MS),
         append: settleWithin(
-          store.append(log.key, 2, statusEvent(log.task, "TASK_STATE_COMPLETED", 2), log.task),
+          store.append(log.key, 2, [
+            { event: statusEvent(log.task, "TASK_STATE_COMPLETED", 2), task: log.task },
+          ]),
           FAIL_FAST_MS,
         ),
         list: settleWithin(store.list(log.key, { pageSize: 10 }), FAIL_FAST_MS),

@@ -175,9 +175,9 @@ describe("migrate", () => {
       const key = { tenant: "t", owner: "o", taskId: "a" };
       await expect(store.get(key)).rejects.toThrow(/a2a_tasks.*does not exist/);
       const log = new Log(key);
-      await expect(store.append(key, 0, { task: log.task }, log.task)).rejects.toThrow(
-        /does not exist/,
-      );
+      await expect(
+        store.append(key, 0, [{ event: { task: log.task }, task: log.task }]),
+      ).rejects.toThrow(/does not exist/);
       await expect(store.list({ tenant: "t", owner: "o" }, { pageSize: 10 })).rejects.toThrow(
         /does not exist/,
       );

@@ -41,13 +41,17 @@ describe("PostgresTaskStore: NOTIFY only while other instances listen", () => {
     let second: Awaited<ReturnType<typeof createPostgresTaskStore>> | undefined;
     try {
       const key = (taskId: string) => ({ tenant: "", owner: "", taskId });
-      await first.append(key("alone"), 0, { task: task("alone") }, task("alone"));
+      await first.append(key("alone"), 0, [
+        { event: { task: task("alone") }, task: task("alone") },
+      ]);
       await sleep(200);
       expect(heard.filter((payload) => payload.includes('"alone"'))).toEqual([]);
 
       second = await createPostgresTaskStore(options);
       await sleep(100);
-      await first.append(key("shared"), 0, { task: task("shared") }, task("shared"));
+      await first.append(key("shared"), 0, [
+        { event: { task: task("shared") }, task: task("shared") },
+      ]);
       const deadline = Date.now() + 2000;
       while (!heard.some((payload) => payload.includes('"shared"')) && Date.now() < deadline) {
         await sleep(10);

@@ -34,7 +34,7 @@ async function openStore(options: { finishedTaskTtlMs?: number } = {}): Promise<
 /** Creates the task of `key` (version 1) through the task store, as the server would. */
 async function createTask(store: PostgresTaskStore, key: TaskKey): Promise<void> {
   const task = newTask(key.taskId);
-  expect(await store.append(key, 0, { task }, task)).toEqual({ ok: true, version: 1 });
+  expect(await store.append(key, 0, [{ event: { task }, task }])).toEqual({ ok: true, version: 1 });
 }
 
 // Each test gets an empty store (a schema of its own); its tasks are made through the task

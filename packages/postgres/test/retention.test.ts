@@ -40,10 +40,13 @@ async function open(ttlMs: number): Promise<{ store: PostgresTaskStore; schema: 
 /** Creates a task and moves it to `state` (two events). */
 async function make(store: PostgresTaskStore, id: string, state: TaskState): Promise<void> {
   const created = task(id, "TASK_STATE_SUBMITTED");
-  await store.append(keyOf(id), 0, { task: created }, created);
+  await store.append(keyOf(id), 0, [{ event: { task: created }, task: created }]);
   const next = task(id, state);
   const event = { statusUpdate: { taskId: id, contextId: "ctx", status: next.status } };
-  expect(await store.append(keyOf(id), 1, event, next)).toEqual({ ok: true, version: 2 });
+  expect(await store.append(keyOf(id), 1, [{ event, task: next }])).toEqual({
+    ok: true,
+    version: 2,
+  });
 }
 
 async function count(schema: string, table: string): Promise<number> {

@@ -30,7 +30,56 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** An agent with `executor`, its tasks in the counted store. */
+function agent(executor: Parameters<typeof createA2A>[0]["executor"]) {
+  return createA2A({
+    card: {
+      name: "count",
+      description: "test",
+      version: "1.0.0",
+      skills: [{ id: "s", name: "s", description: "s", tags: ["t"] }],
+    },
+    executor,
+    taskStore: store,
+    basePath: "/a2a",
+    logger: silentLogger,
+  });
+}
+
+const statementNames = () => sent.map((name) => name.replace(/^a2a_(\w+?)_[0-9a-f]{16}$/, "$1"));
+
 describe("a blocking send of a 4-event task on PostgreSQL", () => {
+  it("takes 2 statements when the agent publishes without waiting: what queues during a write goes in the next one", async () => {
+    const a2a = agent(async (_ctx, task) => {
+      // Published at once, each resolving when it is written.
+      const written = [
+        task.working("Echoing"),
+        task.artifact({ artifactId: "echo", parts: [{ text: "hello " }] }),
+        task.artifact({ artifactId: "echo", parts: [{ text: "world" }] }, { append: true }),
+        task.complete(),
+      ];
+      await Promise.all(written);
+    });
+    sent.length = 0;
+    const result = await rpc(a2a, "SendMessage", { message: message("hello world") });
+    expect(result.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+    expect(result.result.task.artifacts[0].parts).toEqual([{ text: "hello " }, { text: "world" }]);
+    // The task with the first event, then the three published while that was written.
+    expect(statementNames()).toEqual(["create", "append"]);
+    const events = await store.readEvents(
+      { tenant: "", owner: "", taskId: result.result.task.id },
+      0,
+    );
+    expect(events?.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(events?.map((e) => Object.keys(e.event)[0])).toEqual([
+      "task",
+      "statusUpdate",
+      "artifactUpdate",
+      "artifactUpdate",
+      "statusUpdate",
+    ]);
+  });
+
   it("takes 4 statements: the task created with the agent's first event, then one per event", async () => {
     const a2a = createA2A({
       card: {

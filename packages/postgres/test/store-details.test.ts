@@ -188,7 +188,9 @@ describe("PostgresTaskStore keys PostgreSQL cannot hold", () => {
       ];
       for (const key of keys) {
         const created = newTask(key.taskId);
-        await expect(store.append(key, 0, { task: created }, created)).rejects.toThrow(TypeError);
+        await expect(
+          store.append(key, 0, [{ event: { task: created }, task: created }]),
+        ).rejects.toThrow(TypeError);
         expect(await store.get(key)).toBeUndefined();
         expect(await store.readEvents(key, 0)).toBeUndefined();
         const page = await store.list(key, { pageSize: 10 });
@@ -230,7 +232,7 @@ async function twin(tasks: Task[]): Promise<{
   const memory = new InMemoryTaskStore();
   for (const task of tasks) {
     for (const target of [store, memory] as TaskStore[]) {
-      expect(await target.append(keyIn(s, task.id), 0, { task }, task)).toEqual({
+      expect(await target.append(keyIn(s, task.id), 0, [{ event: { task }, task }])).toEqual({
         ok: true,
         version: 1,
       });
@@ -384,9 +386,9 @@ describe("PostgresTaskStore appends that cannot be stored", () => {
     } as unknown as StreamResponse;
 
     // Creating with it stores nothing.
-    await expect(store.append(log.key, 0, unserialisable, newTask(log.key.taskId))).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      store.append(log.key, 0, [{ event: unserialisable, task: newTask(log.key.taskId) }]),
+    ).rejects.toThrow(TypeError);
     expect(await store.get(log.key)).toBeUndefined();
 
     await log.create(store);
@@ -394,7 +396,9 @@ describe("PostgresTaskStore appends that cannot be stored", () => {
     const before = await store.get(log.key);
     const rowBefore = await row(log.key);
     const task = applyTaskEvent(log.task, unserialisable);
-    await expect(store.append(log.key, 2, unserialisable, task)).rejects.toThrow(TypeError);
+    await expect(store.append(log.key, 2, [{ event: unserialisable, task }])).rejects.toThrow(
+      TypeError,
+    );
     expect(await store.get(log.key)).toEqual(before);
     expect(plain(await store.readEvents(log.key, 0))).toEqual(log.numbered());
     expect(await eventCount(log.key)).toBe(2);
@@ -406,7 +410,7 @@ describe("PostgresTaskStore appends that cannot be stored", () => {
       ...applyTaskEvent(log.task, event),
       metadata: { count: 1n },
     } as unknown as Task;
-    await expect(store.append(log.key, 2, event, finishing)).rejects.toThrow(TypeError);
+    await expect(store.append(log.key, 2, [{ event, task: finishing }])).rejects.toThrow(TypeError);
     expect(await store.get(log.key)).toEqual(before);
     expect(await eventCount(log.key)).toBe(2);
 
@@ -443,7 +447,9 @@ describe("PostgresTaskStore retention of finished tasks", () => {
   it("sets expires_at at once for a task created finished, and none for a running one", async () => {
     const s = scope();
     const done: Task = { ...newTask("born-done"), status: { state: "TASK_STATE_REJECTED" } };
-    expect(await store.append(keyIn(s, done.id), 0, { task: done }, done)).toEqual({
+    expect(
+      await store.append(keyIn(s, done.id), 0, [{ event: { task: done }, task: done }]),
+    ).toEqual({
       ok: true,
       version: 1,
     });
@@ -465,7 +471,7 @@ describe("PostgresTaskStore versions past PostgreSQL's integer", () => {
     const log = new Log(keyIn(scope(), "far-ahead"));
     await log.create(store);
     const memory = new InMemoryTaskStore();
-    await memory.append(log.key, 0, { task: log.task }, log.task);
+    await memory.append(log.key, 0, [{ event: { task: log.task }, task: log.task }]);
     for (const after of huge) {
       expect(await memory.readEvents(log.key, after)).toEqual([]);
       const settled = await store.readEvents(log.key, after).then(
@@ -482,7 +488,7 @@ describe("PostgresTaskStore versions past PostgreSQL's integer", () => {
     const event = statusEvent(log.task, "TASK_STATE_WORKING", 1);
     const next = applyTaskEvent(log.task, event);
     for (const expected of huge) {
-      const settled = await store.append(log.key, expected, event, next).then(
+      const settled = await store.append(log.key, expected, [{ event, task: next }]).then(
         (result) => ({ result }),
         (error: unknown) => ({ error: String(error) }),
       );

@@ -219,32 +219,22 @@ export class InMemoryTaskStore implements TaskStore {
     return entry && storedOf(entry);
   }
 
-  async append(
+  /** Answers at once (see `TaskStore.append`); its refusals are rejected promises. */
+  append(
     key: TaskKey,
     expectedVersion: number,
-    event: StreamResponse,
-    task: Task,
-  ): Promise<AppendResult> {
-    return this.#write(key, expectedVersion, [event], task);
+    entries: readonly TaskLogEntry[],
+  ): AppendResult | Promise<AppendResult> {
+    try {
+      if (entries.length === 0) throw new TypeError("append: no events to append");
+      return this.#write(key, expectedVersion, entries);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  async create(key: TaskKey, entries: readonly TaskLogEntry[]): Promise<AppendResult> {
-    if (entries.length === 0) throw new TypeError("create: a task begins with an event");
-    return this.#write(
-      key,
-      0,
-      entries.map((entry) => entry.event),
-      entries[entries.length - 1]!.task,
-    );
-  }
-
-  /** Appends `events` at once, `task` the task after the last; all or nothing. */
-  #write(
-    key: TaskKey,
-    expectedVersion: number,
-    events: readonly StreamResponse[],
-    task: Task,
-  ): AppendResult {
+  /** Appends the entries' events at once, the task the last one's; all or nothing. */
+  #write(key: TaskKey, expectedVersion: number, entries: readonly TaskLogEntry[]): AppendResult {
     const now = this.#clock.now();
     this.#sweepExpired(now);
     const id = taskKeyString(key);
@@ -256,10 +246,11 @@ export class InMemoryTaskStore implements TaskStore {
     // cannot be (a cycle, a BigInt, nesting too deep for the engine) throws here and the
     // stored version stays. The JSON is remembered: the event's is what streams send, the
     // task's what a blocking send answers with.
+    const task = entries[entries.length - 1]!.task;
     const state = task.status.state;
     const finished = isTerminal(state);
     // Plain JSON (not remembered by identity): watchers are handed the text with the event.
-    const eventJsons = events.map((event) => JSON.stringify(event));
+    const eventJsons = entries.map((entry) => entry.json ?? JSON.stringify(entry.event));
     const json = finished || isInterrupted(state) ? taskJson(task) : undefined;
     let eventBytes = previous?.eventBytes ?? 0;
     for (const eventJson of eventJsons) eventBytes += textBytes(eventJson);
@@ -279,7 +270,7 @@ export class InMemoryTaskStore implements TaskStore {
       finished && previous?.finished
         ? previous.expiresAt
         : now + (finished ? this.finishedTaskTtlMs : this.unfinishedTaskTtlMs);
-    const version = expectedVersion + events.length;
+    const version = expectedVersion + entries.length;
     const time =
       previous && previous.stamp === task.status.timestamp ? previous.time : statusTimeOf(task);
     if (previous) {
@@ -317,10 +308,10 @@ export class InMemoryTaskStore implements TaskStore {
     }
     const watchers = this.#watchers.get(id);
     if (watchers) {
-      for (let i = 0; i < events.length; i++) {
+      for (let i = 0; i < entries.length; i++) {
         const record: TaskLogEvent = {
           seq: expectedVersion + i + 1,
-          event: events[i]!,
+          event: entries[i]!.event,
           json: eventJsons[i]!,
         };
         for (const listener of watchers) {

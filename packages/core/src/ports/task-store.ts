@@ -55,6 +55,11 @@ export interface TaskLogEvent {
 export interface TaskLogEntry {
   event: StreamResponse;
   task: Task;
+  /**
+   * `JSON.stringify(event)`, when the writer already made it (the server does, once per
+   * event): a store may use it rather than serialise the event again.
+   */
+  json?: string;
 }
 
 /** Told of each event appended to a task, in order, once each. */
@@ -124,31 +129,24 @@ export interface TaskStore {
   /** The task and its version, or `undefined` when the scope holds no such task. */
   get(key: TaskKey): Promise<StoredTask | undefined>;
   /**
-   * Appends `event` to the task's log, with `task` as the task after it, only if the task is
-   * at `expectedVersion` (0: the task must not exist yet, and the event creates it). All or
-   * nothing: when it cannot be stored (it cannot be serialised, or a budget would be
-   * exceeded), it throws and what was stored stays as it was; throws
-   * {@link TaskStoreFullError} when a budget is the reason. With `options.lease`, see
-   * {@link AppendOptions}.
+   * Appends `entries`' events to the task's log, in order, each with the task as it stands
+   * after it, only if the task is at `expectedVersion` (0: the task must not exist yet, and
+   * the first event creates it); the task's version moves on by the number of entries. All
+   * or nothing, and one round trip for a store that has them: when the events cannot be
+   * stored (one cannot be serialised, or a budget would be exceeded), it throws and what was
+   * stored stays as it was; throws {@link TaskStoreFullError} when a budget is the reason.
+   * With `options.lease`, see {@link AppendOptions}. Throws a `TypeError` for no entries.
+   *
+   * A store that appends in memory may answer with the result itself rather than a promise:
+   * the server then takes it in without waiting a turn of the event loop per event. Either
+   * way it never throws synchronously: its refusals are rejected promises.
    */
   append(
     key: TaskKey,
     expectedVersion: number,
-    event: StreamResponse,
-    task: Task,
-    options?: AppendOptions,
-  ): Promise<AppendResult>;
-  /**
-   * Optional: creates a task with its first events at once (the first creates it, as an
-   * append at version 0 would), in one round trip where `append` would take one per event.
-   * All or nothing, like `append`; not `ok` when the task exists. A run whose agent's first
-   * event also creates its task writes both through it.
-   */
-  create?(
-    key: TaskKey,
     entries: readonly TaskLogEntry[],
     options?: AppendOptions,
-  ): Promise<AppendResult>;
+  ): Promise<AppendResult> | AppendResult;
   /**
    * The task's events after `afterVersion`, oldest first; `undefined` when the task does not
    * exist. Events are kept as long as their task is.

@@ -51,10 +51,15 @@ async function grow(
 ): Promise<StreamResponse[]> {
   const created = task(key.taskId);
   const events: StreamResponse[] = [{ task: created }];
-  expect(await store.append(key, 0, { task: created }, created)).toEqual({ ok: true, version: 1 });
+  expect(await store.append(key, 0, [{ event: { task: created }, task: created }])).toEqual({
+    ok: true,
+    version: 1,
+  });
   for (const [i, state] of states.entries()) {
     const event = status(key.taskId, state, i + 1);
-    const result = await store.append(key, i + 1, event, task(key.taskId, state, i + 1));
+    const result = await store.append(key, i + 1, [
+      { event, task: task(key.taskId, state, i + 1) },
+    ]);
     expect(result).toEqual({ ok: true, version: i + 2 });
     events.push(event);
   }
@@ -75,15 +80,7 @@ function plain(events: TaskLogEvent[] | undefined): TaskLogEvent[] | undefined {
   });
 }
 
-/**
- * `create`: the store has the optional `create` (both of this repository's do), whose
- * contract is then checked too.
- */
-export function taskStoreContract(
-  name: string,
-  open: () => Promise<ContractStore>,
-  features: { create?: boolean } = { create: true },
-): void {
+export function taskStoreContract(name: string, open: () => Promise<ContractStore>): void {
   const withStore = (body: (store: TaskStore) => Promise<void>) => async () => {
     const opened = await open();
     try {
@@ -99,7 +96,9 @@ export function taskStoreContract(
       withStore(async (store) => {
         expect(await store.get(keyOf("a"))).toBeUndefined();
         const created = task("a");
-        expect(await store.append(keyOf("a"), 0, { task: created }, created)).toEqual({
+        expect(
+          await store.append(keyOf("a"), 0, [{ event: { task: created }, task: created }]),
+        ).toEqual({
           ok: true,
           version: 1,
         });
@@ -131,12 +130,12 @@ export function taskStoreContract(
         const before = await store.get(keyOf("a"));
         const eventsBefore = plain(await store.readEvents(keyOf("a"), 0));
         for (const stale of [0, 1, 3, 17]) {
-          const result = await store.append(
-            keyOf("a"),
-            stale,
-            status("a", "TASK_STATE_CANCELED", 9),
-            task("a", "TASK_STATE_CANCELED", 9),
-          );
+          const result = await store.append(keyOf("a"), stale, [
+            {
+              event: status("a", "TASK_STATE_CANCELED", 9),
+              task: task("a", "TASK_STATE_CANCELED", 9),
+            },
+          ]);
           expect(result).toEqual({ ok: false, current: before });
         }
         expect(await store.get(keyOf("a"))).toEqual(before);
@@ -147,12 +146,12 @@ export function taskStoreContract(
     it(
       "refuses an append at a version above 0 to a task that does not exist",
       withStore(async (store) => {
-        const result = await store.append(
-          keyOf("ghost"),
-          1,
-          status("ghost", "TASK_STATE_WORKING", 1),
-          task("ghost", "TASK_STATE_WORKING", 1),
-        );
+        const result = await store.append(keyOf("ghost"), 1, [
+          {
+            event: status("ghost", "TASK_STATE_WORKING", 1),
+            task: task("ghost", "TASK_STATE_WORKING", 1),
+          },
+        ]);
         expect(result).toEqual({ ok: false, current: undefined });
         expect(await store.get(keyOf("ghost"))).toBeUndefined();
         expect(await store.readEvents(keyOf("ghost"), 0)).toBeUndefined();
@@ -172,7 +171,9 @@ export function taskStoreContract(
         ];
         const results = await Promise.all(
           states.map((state) =>
-            store.append(keyOf("a"), 2, status("a", state, 5), task("a", state, 5)),
+            store.append(keyOf("a"), 2, [
+              { event: status("a", state, 5), task: task("a", state, 5) },
+            ]),
           ),
         );
         const winners = results.flatMap((result, i) => (result.ok ? [states[i]!] : []));
@@ -239,7 +240,9 @@ export function taskStoreContract(
         };
         const events = [{ task: created }, status("a", "TASK_STATE_WORKING", 1), artifact, message];
         for (const [i, event] of events.entries()) {
-          const result = await store.append(keyOf("a"), i, event, task("a", "TASK_STATE_WORKING"));
+          const result = await store.append(keyOf("a"), i, [
+            { event, task: task("a", "TASK_STATE_WORKING") },
+          ]);
           expect(result.ok).toBe(true);
         }
         expect(plain(await store.readEvents(keyOf("a"), 0))).toEqual(numbered(events));
@@ -277,24 +280,26 @@ export function taskStoreContract(
         for (const scope of others) {
           expect(await store.get(keyOf("a", scope))).toBeUndefined();
           expect(await store.readEvents(keyOf("a", scope), 0)).toBeUndefined();
-          const result = await store.append(
-            keyOf("a", scope),
-            2,
-            status("a", "TASK_STATE_CANCELED", 3),
-            task("a", "TASK_STATE_CANCELED", 3),
-          );
+          const result = await store.append(keyOf("a", scope), 2, [
+            {
+              event: status("a", "TASK_STATE_CANCELED", 3),
+              task: task("a", "TASK_STATE_CANCELED", 3),
+            },
+          ]);
           expect(result).toEqual({ ok: false, current: undefined });
           expect((await store.list(scope, { pageSize: 10 })).tasks).toEqual([]);
         }
-        await store.append(
-          keyOf("a"),
-          2,
-          status("a", "TASK_STATE_COMPLETED", 3),
-          task("a", "TASK_STATE_COMPLETED", 3),
-        );
+        await store.append(keyOf("a"), 2, [
+          {
+            event: status("a", "TASK_STATE_COMPLETED", 3),
+            task: task("a", "TASK_STATE_COMPLETED", 3),
+          },
+        ]);
         // The same id in another scope is another task, with its own log.
         const bobs = task("a", "TASK_STATE_WORKING", 7);
-        expect(await store.append(keyOf("a", others[0]), 0, { task: bobs }, bobs)).toEqual({
+        expect(
+          await store.append(keyOf("a", others[0]), 0, [{ event: { task: bobs }, task: bobs }]),
+        ).toEqual({
           ok: true,
           version: 1,
         });
@@ -316,11 +321,15 @@ export function taskStoreContract(
         for (let version = 1; version <= 4; version++) {
           const event = status("a", "TASK_STATE_WORKING", version);
           events.push(event);
-          await store.append(keyOf("a"), version, event, task("a", "TASK_STATE_WORKING", version));
+          await store.append(keyOf("a"), version, [
+            { event, task: task("a", "TASK_STATE_WORKING", version) },
+          ]);
         }
         stopFirst();
         const last = status("a", "TASK_STATE_COMPLETED", 9);
-        await store.append(keyOf("a"), 5, last, task("a", "TASK_STATE_COMPLETED", 9));
+        await store.append(keyOf("a"), 5, [
+          { event: last, task: task("a", "TASK_STATE_COMPLETED", 9) },
+        ]);
         await until(() => second.length === 5);
         expect(plain(first)).toEqual(numbered(events, 2));
         expect(plain(second)).toEqual(numbered([...events, last], 2));
@@ -335,7 +344,7 @@ export function taskStoreContract(
         const heard: TaskLogEvent[] = [];
         const stop = store.watch(keyOf("new"), (event) => heard.push(event));
         const created = task("new");
-        await store.append(keyOf("new"), 0, { task: created }, created);
+        await store.append(keyOf("new"), 0, [{ event: { task: created }, task: created }]);
         await until(() => heard.length === 1);
         expect(plain(heard)).toEqual([{ seq: 1, event: { task: created } }]);
         stop();
@@ -351,12 +360,9 @@ export function taskStoreContract(
           throw new Error("listener bug");
         });
         const stopGood = store.watch(keyOf("a"), (event) => heard.push(event.seq));
-        const result = await store.append(
-          keyOf("a"),
-          1,
-          status("a", "TASK_STATE_WORKING", 1),
-          task("a", "TASK_STATE_WORKING", 1),
-        );
+        const result = await store.append(keyOf("a"), 1, [
+          { event: status("a", "TASK_STATE_WORKING", 1), task: task("a", "TASK_STATE_WORKING", 1) },
+        ]);
         expect(result).toEqual({ ok: true, version: 2 });
         await until(() => heard.length === 1);
         expect(heard).toEqual([2]);
@@ -371,12 +377,12 @@ export function taskStoreContract(
         await grow(store, keyOf("a"), []);
         const writer = (async () => {
           for (let version = 1; version <= 40; version++) {
-            await store.append(
-              keyOf("a"),
-              version,
-              status("a", "TASK_STATE_WORKING", version),
-              task("a", "TASK_STATE_WORKING", version),
-            );
+            await store.append(keyOf("a"), version, [
+              {
+                event: status("a", "TASK_STATE_WORKING", version),
+                task: task("a", "TASK_STATE_WORKING", version),
+              },
+            ]);
             if (version % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
           }
         })();
@@ -415,12 +421,17 @@ export function taskStoreContract(
             ...task(`t${i}`, "TASK_STATE_WORKING", i),
             contextId: i % 2 ? "odd" : "even",
           };
-          await store.append(keyOf(`t${i}`), 0, { task: t }, t);
+          await store.append(keyOf(`t${i}`), 0, [{ event: { task: t }, task: t }]);
         }
-        await store.append(keyOf("t1"), 1, status("t1", "TASK_STATE_COMPLETED", 10), {
-          ...task("t1", "TASK_STATE_COMPLETED", 10),
-          contextId: "odd",
-        });
+        await store.append(keyOf("t1"), 1, [
+          {
+            event: status("t1", "TASK_STATE_COMPLETED", 10),
+            task: {
+              ...task("t1", "TASK_STATE_COMPLETED", 10),
+              contextId: "odd",
+            },
+          },
+        ]);
         const all = await store.list(ALICE, { pageSize: 10 });
         expect(all.tasks.map((t) => t.id)).toEqual(["t1", "t4", "t3", "t2", "t0"]);
         expect(all.totalSize).toBe(5);
@@ -440,12 +451,9 @@ export function taskStoreContract(
       }),
     );
 
-    const withCreate = features.create ? it : () => undefined;
-
-    withCreate(
-      "create: a task and its first events at once, numbered 1, 2 ..., each heard in order",
+    it(
+      "append: a task and its first events at once, numbered 1, 2 ..., each heard in order",
       withStore(async (store) => {
-        if (!store.create) throw new Error(`${name} has no create`);
         const heard: number[] = [];
         const unwatch = store.watch(keyOf("a"), (event) => heard.push(event.seq));
         const created = task("a");
@@ -459,7 +467,7 @@ export function taskStoreContract(
           { event: events[1]!, task: task("a", "TASK_STATE_WORKING", 1) },
           { event: events[2]!, task: task("a", "TASK_STATE_COMPLETED", 2) },
         ];
-        expect(await store.create(keyOf("a"), entries)).toEqual({ ok: true, version: 3 });
+        expect(await store.append(keyOf("a"), 0, entries)).toEqual({ ok: true, version: 3 });
         expect(await store.get(keyOf("a"))).toEqual({
           task: task("a", "TASK_STATE_COMPLETED", 2),
           version: 3,
@@ -469,24 +477,82 @@ export function taskStoreContract(
         expect(heard).toEqual([1, 2, 3]);
         unwatch();
         // It appends on from there.
-        const next = await store.append(
-          keyOf("a"),
-          3,
-          status("a", "TASK_STATE_COMPLETED", 3),
-          task("a", "TASK_STATE_COMPLETED", 3),
-        );
+        const next = await store.append(keyOf("a"), 3, [
+          {
+            event: status("a", "TASK_STATE_COMPLETED", 3),
+            task: task("a", "TASK_STATE_COMPLETED", 3),
+          },
+        ]);
         expect(next).toEqual({ ok: true, version: 4 });
       }),
     );
 
-    withCreate(
-      "create: refused for a task that exists, or all or nothing when an event cannot be stored",
+    it(
+      "append: several events onto a task at once, with compare-and-swap on the version before them",
       withStore(async (store) => {
-        if (!store.create) throw new Error(`${name} has no create`);
+        await grow(store, keyOf("a"), ["TASK_STATE_WORKING"]);
+        const heard: number[] = [];
+        const unwatch = store.watch(keyOf("a"), (event) => heard.push(event.seq));
+        const events = [
+          status("a", "TASK_STATE_WORKING", 10),
+          status("a", "TASK_STATE_WORKING", 11),
+          status("a", "TASK_STATE_INPUT_REQUIRED", 12),
+        ];
+        const entries = events.map((event, i) => ({
+          event,
+          task: task("a", i === 2 ? "TASK_STATE_INPUT_REQUIRED" : "TASK_STATE_WORKING", 10 + i),
+        }));
+        // At a version the task has left: refused, nothing written.
+        const before = await store.get(keyOf("a"));
+        expect(await store.append(keyOf("a"), 1, entries)).toEqual({ ok: false, current: before });
+        expect(await store.append(keyOf("a"), 2, entries)).toEqual({ ok: true, version: 5 });
+        expect(await store.get(keyOf("a"))).toEqual({ task: entries[2]!.task, version: 5 });
+        const after = plain(await store.readEvents(keyOf("a"), 2));
+        expect(after).toEqual(events.map((event, i) => ({ seq: 3 + i, event })));
+        await until(() => heard.length >= 3);
+        expect(heard).toEqual([3, 4, 5]);
+        unwatch();
+        // No entries is a caller's mistake, not an empty write.
+        await expect(store.append(keyOf("a"), 5, [])).rejects.toThrow(TypeError);
+        expect((await store.get(keyOf("a")))?.version).toBe(5);
+      }),
+    );
+
+    it(
+      "append: the JSON a writer passes with an event is the event's, as readers and watchers get it",
+      withStore(async (store) => {
+        const created = task("a");
+        const event = status("a", "TASK_STATE_WORKING", 1);
+        const heard: Array<string | undefined> = [];
+        const unwatch = store.watch(keyOf("a"), (logged) => {
+          heard.push(logged.json ?? JSON.stringify(logged.event));
+        });
+        const entries = [
+          { event: { task: created }, task: created, json: JSON.stringify({ task: created }) },
+          { event, task: task("a", "TASK_STATE_WORKING", 1), json: JSON.stringify(event) },
+        ];
+        expect(await store.append(keyOf("a"), 0, entries)).toEqual({ ok: true, version: 2 });
+        const read = (await store.readEvents(keyOf("a"), 0)) ?? [];
+        expect(
+          read.map((logged) => JSON.parse(logged.json ?? JSON.stringify(logged.event))),
+        ).toEqual([{ task: created }, event].map((value) => JSON.parse(JSON.stringify(value))));
+        await until(() => heard.length >= 2);
+        expect(heard.map((json) => JSON.parse(json!))).toEqual(
+          [{ task: created }, event].map((value) => JSON.parse(JSON.stringify(value))),
+        );
+        unwatch();
+      }),
+    );
+
+    it(
+      "append: refused at version 0 for a task that exists, and all or nothing when an event cannot be stored",
+      withStore(async (store) => {
         await grow(store, keyOf("a"), ["TASK_STATE_WORKING"]);
         const before = await store.get(keyOf("a"));
         const again = task("a");
-        expect(await store.create(keyOf("a"), [{ event: { task: again }, task: again }])).toEqual({
+        expect(
+          await store.append(keyOf("a"), 0, [{ event: { task: again }, task: again }]),
+        ).toEqual({
           ok: false,
           current: before,
         });
@@ -500,13 +566,25 @@ export function taskStoreContract(
           },
         } as unknown as StreamResponse;
         await expect(
-          store.create(keyOf("b"), [
+          store.append(keyOf("b"), 0, [
             { event: { task: fresh }, task: fresh },
             { event: unstorable, task: task("b", "TASK_STATE_WORKING", 1) },
           ]),
         ).rejects.toThrow();
         expect(await store.get(keyOf("b"))).toBeUndefined();
         expect(await store.readEvents(keyOf("b"), 0)).toBeUndefined();
+        // Onto an existing task too: neither event is kept.
+        await expect(
+          store.append(keyOf("a"), 2, [
+            {
+              event: status("a", "TASK_STATE_WORKING", 20),
+              task: task("a", "TASK_STATE_WORKING", 20),
+            },
+            { event: unstorable, task: task("a", "TASK_STATE_WORKING", 21) },
+          ]),
+        ).rejects.toThrow();
+        expect(await store.get(keyOf("a"))).toEqual(before);
+        expect(await store.readEvents(keyOf("a"), 2)).toEqual([]);
       }),
     );
   });

@@ -225,59 +225,6 @@ export class PostgresTaskStore implements TaskStore {
   async append(
     key: TaskKey,
     expectedVersion: number,
-    event: StreamResponse,
-    task: Task,
-    options?: AppendOptions,
-  ): Promise<AppendResult> {
-    if (!storable(key)) {
-      throw new TypeError(
-        "a task key part holds NUL or a lone surrogate: PostgreSQL cannot store it",
-      );
-    }
-    // Versions are 32-bit integers in the table: one past them cannot be the task's.
-    if (
-      !Number.isSafeInteger(expectedVersion) ||
-      expectedVersion < 0 ||
-      expectedVersion >= MAX_VERSION
-    ) {
-      return { ok: false, current: await this.get(key) };
-    }
-    if (expectedVersion === 0) return this.create(key, [{ event, task }], options);
-    // Serialised first: an event or task that cannot be throws before anything is written.
-    const eventJson = JSON.stringify(event);
-    const state = task.status.state;
-    const finished = isTerminal(state);
-    const seq = expectedVersion + 1;
-    const snapshot =
-      finished || isInterrupted(state) || seq % SNAPSHOT_EVERY === 0 ? JSON.stringify(task) : null;
-    const { rows } = await this.#query<{ version: number }>("append", [
-      key.tenant,
-      key.owner,
-      key.taskId,
-      expectedVersion,
-      task.contextId ?? null,
-      state,
-      statusTimeOf(task),
-      snapshot,
-      finished,
-      this.#finishedTtlMs,
-      eventJson,
-      options?.lease?.holder ?? null,
-      options?.lease?.ttlMs ?? 0,
-      this.#tables.channel,
-      // Told to the other instances, with the event when it fits, if any listens.
-      this.#peers ? encodeNotification(key, seq, eventJson) : null,
-    ]);
-    if (rows.length === 0) return { ok: false, current: await this.get(key) };
-    // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
-    // where it is then a number already passed on).
-    this.#watchers.appended(key, seq, eventJson, event);
-    return { ok: true, version: seq };
-  }
-
-  /** A task and its first events in one statement (a run whose agent's first event creates it). */
-  async create(
-    key: TaskKey,
     entries: readonly TaskLogEntry[],
     options?: AppendOptions,
   ): Promise<AppendResult> {
@@ -286,35 +233,73 @@ export class PostgresTaskStore implements TaskStore {
         "a task key part holds NUL or a lone surrogate: PostgreSQL cannot store it",
       );
     }
-    if (entries.length === 0) throw new TypeError("create: a task begins with an event");
+    if (entries.length === 0) throw new TypeError("append: no events to append");
+    const version = expectedVersion + entries.length;
+    // Versions are 32-bit integers in the table: past them cannot be the task's.
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0 || version > MAX_VERSION) {
+      return { ok: false, current: await this.get(key) };
+    }
     // Serialised first: an event or task that cannot be throws before anything is written.
-    const eventJsons = entries.map((entry) => JSON.stringify(entry.event));
+    const eventJsons = entries.map((entry) => entry.json ?? JSON.stringify(entry.event));
     const task = entries[entries.length - 1]!.task;
     const state = task.status.state;
     const finished = isTerminal(state);
-    const version = entries.length;
-    const { rows } = await this.#query<{ version: number }>("create", [
-      key.tenant,
-      key.owner,
-      key.taskId,
-      task.contextId ?? null,
-      state,
-      statusTimeOf(task),
-      JSON.stringify(task),
-      finished,
-      this.#finishedTtlMs,
-      eventJsons,
-      options?.lease?.holder ?? null,
-      options?.lease?.ttlMs ?? 0,
-      this.#tables.channel,
-      // One event goes with its notification (when it fits); several are read by the others.
-      this.#peers
-        ? encodeNotification(key, version, version === 1 ? eventJsons[0] : undefined)
-        : null,
-    ]);
+    const lease = options?.lease;
+    // The other instances are told of one event with its notification (when it fits); of
+    // several, by number, and they read them.
+    const notification = this.#peers
+      ? encodeNotification(key, version, entries.length === 1 ? eventJsons[0] : undefined)
+      : null;
+    let rows: Array<{ version: number }>;
+    if (expectedVersion === 0) {
+      ({ rows } = await this.#query<{ version: number }>("create", [
+        key.tenant,
+        key.owner,
+        key.taskId,
+        task.contextId ?? null,
+        state,
+        statusTimeOf(task),
+        JSON.stringify(task),
+        finished,
+        this.#finishedTtlMs,
+        eventJsons,
+        lease?.holder ?? null,
+        lease?.ttlMs ?? 0,
+        this.#tables.channel,
+        notification,
+      ]));
+    } else {
+      // A snapshot when the task pauses or ends, and every SNAPSHOT_EVERY events, so a read
+      // folds only a short tail.
+      const snapshot =
+        finished ||
+        isInterrupted(state) ||
+        Math.floor(version / SNAPSHOT_EVERY) > Math.floor(expectedVersion / SNAPSHOT_EVERY)
+          ? JSON.stringify(task)
+          : null;
+      ({ rows } = await this.#query<{ version: number }>("append", [
+        key.tenant,
+        key.owner,
+        key.taskId,
+        expectedVersion,
+        task.contextId ?? null,
+        state,
+        statusTimeOf(task),
+        snapshot,
+        finished,
+        this.#finishedTtlMs,
+        eventJsons,
+        lease?.holder ?? null,
+        lease?.ttlMs ?? 0,
+        this.#tables.channel,
+        notification,
+      ]));
+    }
     if (rows.length === 0) return { ok: false, current: await this.get(key) };
+    // This process's watchers hear at once; the NOTIFY tells the others (and echoes here,
+    // where it is then a number already passed on).
     entries.forEach((entry, i) => {
-      this.#watchers.appended(key, i + 1, eventJsons[i]!, entry.event);
+      this.#watchers.appended(key, expectedVersion + i + 1, eventJsons[i]!, entry.event);
     });
     return { ok: true, version };
   }

@@ -50,17 +50,18 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
       )
       SELECT version, CASE WHEN $14::text IS NOT NULL THEN pg_notify($13, $14) END FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
-    // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 event JSON,
-    // $12 lease holder or null (not a run's append), $13 lease ms, $14 channel, $15 NOTIFY
-    // payload or null.
+    // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 the events' JSON
+    // (an array, numbered from $4 + 1), $12 lease holder or null (not a run's append), $13
+    // lease ms, $14 channel, $15 NOTIFY payload or null.
     // A run's append is refused while another holder's lease has not lapsed; a terminal
     // event ends the lease.
     append: `
       WITH moved AS (
         UPDATE ${tasks} SET
-          version = $4 + 1, context_id = $5, state = $6, status_ms = $7,
+          version = $4 + cardinality($11::json[]), context_id = $5, state = $6, status_ms = $7,
           snapshot = COALESCE($8::json, snapshot),
-          snapshot_version = CASE WHEN $8::json IS NULL THEN snapshot_version ELSE $4 + 1 END,
+          snapshot_version = CASE WHEN $8::json IS NULL THEN snapshot_version
+            ELSE $4 + cardinality($11::json[]) END,
           finished = $9,
           -- The retention clock starts when the task first finishes.
           expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
@@ -81,7 +82,8 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
         RETURNING version
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
-        SELECT $1, $2, $3, version, $11::json FROM moved
+        SELECT $1, $2, $3, $4 + e.seq, e.event FROM moved,
+          unnest($11::json[]) WITH ORDINALITY AS e(event, seq)
       )
       SELECT version, CASE WHEN $15::text IS NOT NULL THEN pg_notify($14, $15) END FROM moved`,
     get: `SELECT ${taskColumns(events)} FROM ${tasks} t

@@ -60,7 +60,9 @@ export class Log {
   /** Creates the task (version 1) through `store`. */
   async create(store: TaskStore): Promise<void> {
     expect(this.events).toHaveLength(0);
-    const result = await store.append(this.key, 0, { task: this.task }, this.task);
+    const result = await store.append(this.key, 0, [
+      { event: { task: this.task }, task: this.task },
+    ]);
     expect(result).toEqual({ ok: true, version: 1 });
     this.events.push({ task: this.task });
   }
@@ -68,7 +70,7 @@ export class Log {
   /** Appends `event` through `store` at the log's version; the task is the fold. */
   async append(store: TaskStore, event: StreamResponse): Promise<number> {
     const next = applyTaskEvent(this.task, event);
-    const result = await store.append(this.key, this.version, event, next);
+    const result = await store.append(this.key, this.version, [{ event, task: next }]);
     expect(result).toEqual({ ok: true, version: this.version + 1 });
     this.events.push(event);
     this.task = next;

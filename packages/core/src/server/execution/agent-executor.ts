@@ -49,6 +49,9 @@ export interface ArtifactOptions {
 /**
  * The agent's handle on its task. Each call becomes one event in the task's ordered log,
  * saved to the store and then delivered to every subscriber; awaiting the call waits for that.
+ * Calls made without awaiting the one before are saved in order, those made while a save is
+ * under way together (one round trip). An event that cannot be serialised is refused to its
+ * caller (the promise rejects) before anything is saved.
  * Calls after the task reached a terminal state (for example after a cancel) are ignored.
  */
 export interface TaskHelper {

@@ -31,7 +31,7 @@ async function appendEvent(
   task: Task,
 ): Promise<AppendResult> {
   try {
-    return await store.append(key, expectedVersion, event, task);
+    return await store.append(key, expectedVersion, [{ event, task }]);
   } catch (error) {
     throw storeRefusal(error);
   }

@@ -5,6 +5,7 @@ import type {
   AppendResult,
   RunLease,
   TaskKey,
+  TaskLogEntry,
   TaskLogEvent,
   TaskStore,
 } from "../../ports/task-store.js";
@@ -70,8 +71,23 @@ export type ExecutionPhase = "created" | "paused" | "done";
 
 const RANK: Readonly<Record<ExecutionPhase, number>> = { created: 1, paused: 2, done: 3 };
 
-/** Makes an event from the task as it is, with the task after it. */
-type EventMaker = (task: Task) => { payload: StreamResponse; next: Task };
+/** An event of the run waiting to be written, with how it changes the task. */
+interface PendingEvent {
+  payload: StreamResponse;
+  /** `JSON.stringify(payload)`, made when the event was published. */
+  json: string;
+  /** The task after the event, from the task before it (again after a lost race). */
+  apply: (task: Task) => Task;
+  /** The event creates the task. */
+  creates?: true;
+  /** How its write ended, once it did: `null` written (or dropped), else the error. */
+  outcome?: unknown;
+  /** Its publisher waits for the write (which did not end at once). */
+  done?: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+/** What a publish returns when its event was written at once: nothing to wait for. */
+const WRITTEN: Promise<void> = Promise.resolve();
 
 /** What the waiters of a phase get: the outcome, or the error the request ends with. */
 type Settlement = { outcome: ExecutionOutcome } | { error: unknown };
@@ -159,9 +175,12 @@ export class Execution {
   #version: number;
   /** The events being appended are this run's own, up to this number; 0 when none is. */
   #appendingUpTo = 0;
-  /** An event is being appended; the writes waiting for it, in order. */
-  #writeUnderway = false;
-  #waitingWrites: Array<() => void> | undefined;
+  /** Events published and not yet being written, in order. */
+  #queue: PendingEvent[] = [];
+  /** Writes are under way: events published meanwhile queue for the next batch. */
+  #writing = false;
+  /** The task's creation is queued or being written. */
+  #creating = false;
   /** Told when no write is under way or waiting. */
   #whenIdle: Array<() => void> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
@@ -345,7 +364,7 @@ export class Execution {
   async #failAndStop(text: string, name: string): Promise<boolean> {
     if (this.#rank >= RANK.done || (!this.#task && this.#rank >= RANK.paused)) return false;
     try {
-      await this.publishStatus("TASK_STATE_FAILED", text);
+      await this.#serverStatus("TASK_STATE_FAILED", text);
     } catch (error) {
       this.#deps.logger.error("could not record the end of the run", {
         taskId: this.key.taskId,
@@ -385,10 +404,7 @@ export class Execution {
         // A continued task: the new message joins its history before the agent runs.
         const message = this.context.userMessage;
         try {
-          await this.#publish((task) => ({
-            payload: { message },
-            next: withMessage(task, message),
-          }));
+          await this.#publish({ message }, (task) => withMessage(task, message));
         } catch (error) {
           if (!(error instanceof LeaseHeldElsewhere)) throw error;
           // Another process runs the agent on this task: the message is refused, and the
@@ -402,7 +418,7 @@ export class Execution {
         if (isTerminal(this.#task.status.state)) return;
       } else if (createFirst) {
         this.#createdFirst = true;
-        await this.#publish(undefined);
+        await this.#createNow();
       }
       const result = await this.#deps.executor.execute(this.context, this.helper);
       if (result !== undefined && result !== null) await this.#answer(result);
@@ -426,7 +442,7 @@ export class Execution {
         );
         this.#settle("paused", { error });
       }
-      if (this.#task) await this.publishStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
+      if (this.#task) await this.#serverStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
       return;
     }
     const message: Message = {
@@ -437,17 +453,15 @@ export class Execution {
       // The server made the task only so the client need not wait; the agent answered
       // without using it, so its answer completes it (and nobody is left waiting on it).
       message.taskId = this.key.taskId;
-      await this.#publish((task) => {
-        const event = statusEvent(this.#source, "TASK_STATE_COMPLETED");
-        event.status.message = message;
-        return { payload: { statusUpdate: event }, next: withStatus(task, event) };
-      });
+      const event = statusEvent(this.#source, "TASK_STATE_COMPLETED");
+      event.status.message = message;
+      await this.#publish({ statusUpdate: event }, (task) => withStatus(task, event));
       return;
     }
     if (this.#task) {
       // Answering inside a task: the message joins the history and is the send's result.
       message.taskId ??= this.key.taskId;
-      await this.#publish((task) => ({ payload: { message }, next: withMessage(task, message) }));
+      await this.#publish({ message }, (task) => withMessage(task, message));
     }
     this.#settle("paused", { outcome: { message } });
   }
@@ -465,7 +479,7 @@ export class Execution {
     }
     const text = error instanceof A2AError ? error.message : AGENT_ERROR_TEXT;
     try {
-      await this.publishStatus("TASK_STATE_FAILED", text);
+      await this.#serverStatus("TASK_STATE_FAILED", text);
     } catch (saveError) {
       this.#deps.logger.error("could not record the failed task", {
         taskId: this.key.taskId,
@@ -487,7 +501,7 @@ export class Execution {
           ? this.#rank < RANK.paused
           : !(isTerminal(state) || isInterrupted(state));
       if (abandoned) {
-        await this.publishStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
+        await this.#serverStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
         if (state === undefined) {
           this.#deps.logger.warn("agent returned without a message or any task event", {
             taskId: this.key.taskId,
@@ -534,10 +548,8 @@ export class Execution {
     message?: AgentMessageInput,
     metadata?: Record<string, unknown>,
   ): Promise<void> {
-    return this.#publish((task) => {
-      const event = statusEvent(this.#source, state, message, metadata);
-      return { payload: { statusUpdate: event }, next: withStatus(task, event) };
-    });
+    const event = statusEvent(this.#source, state, message, metadata);
+    return this.#publish({ statusUpdate: event }, (task) => withStatus(task, event));
   }
 
   /** @internal for the task helper */
@@ -546,153 +558,226 @@ export class Execution {
       typeof input === "string"
         ? { artifactId: this.#deps.newId(), parts: [{ text: input }] }
         : { ...input, artifactId: input.artifactId ?? this.#deps.newId() };
-    const published = this.#publish((task) => {
-      const event: TaskArtifactUpdateEvent = {
-        taskId: this.key.taskId,
-        contextId: this.context.contextId,
-        artifact,
-      };
-      if (options.append) event.append = true;
-      if (options.lastChunk) event.lastChunk = true;
-      return { payload: { artifactUpdate: event }, next: withArtifact(task, event) };
-    });
-    return published.then(() => artifact.artifactId);
+    const event: TaskArtifactUpdateEvent = {
+      taskId: this.key.taskId,
+      contextId: this.context.contextId,
+      artifact,
+    };
+    if (options.append) event.append = true;
+    if (options.lastChunk) event.lastChunk = true;
+    const published = this.#publish({ artifactUpdate: event }, (task) => withArtifact(task, event));
+    return published === WRITTEN
+      ? Promise.resolve(artifact.artifactId)
+      : published.then(() => artifact.artifactId);
+  }
+
+  /** A status the server itself sets. */
+  #serverStatus(state: TaskState, text: string): Promise<void> {
+    const event = statusEvent(this.#source, state, text);
+    return this.#publish({ statusUpdate: event }, (task) => withStatus(task, event));
   }
 
   /**
-   * Appends one event to the task's log (creating the task first if it has none; with no
-   * `make`, only that), in order with every other event of this run. The event is dropped
-   * when the task is terminal; when another writer appended first, it is made again from the
-   * task as it now is.
+   * Appends one event to the task's log (creating the task first if it has none), in order
+   * with every other event of this run; resolves once it is written, or dropped (the task
+   * is terminal, the run over). The event is serialised now, so what cannot be is refused
+   * to its publisher before anything is written. Events published while a write is under
+   * way are appended together when it ends, in one round trip; a store that answers at
+   * once (in memory) costs no turn of the event loop.
    */
-  #publish(make: EventMaker | undefined): Promise<void> {
-    if (!this.#writeUnderway) return this.#write(make);
-    this.#waitingWrites ??= [];
-    const waiting = this.#waitingWrites;
-    return new Promise((resolve, reject) => {
-      waiting.push(() => this.#write(make).then(resolve, reject));
-    });
-  }
-
-  /** One write, then the next waiting one; a failed write does not stop the next. */
-  async #write(make: EventMaker | undefined): Promise<void> {
-    this.#writeUnderway = true;
-    try {
-      // The run is over (answered, canceled, timed out): what a straggling agent publishes
-      // now is dropped, and never creates a task.
-      if (this.#rank >= RANK.done) {
-        this.#deps.logger.debug("event after the run ended ignored", { taskId: this.key.taskId });
-        return;
-      }
-      // A new task is created first (SUBMITTED, with the user's message) by its first event.
-      let creating = !this.#task;
-      if (creating && make && this.#deps.store.create) {
-        await this.#createWith(make);
-        return;
-      }
-      for (let attempt = 1; creating || make; attempt++) {
-        let payload: StreamResponse;
-        let next: Task;
-        if (creating) {
-          next = this.#newTask();
-          payload = { task: next };
-          if (!this.#unwatch) this.#watch();
-        } else {
-          const current = this.#task!;
-          if (isTerminal(current.status.state)) {
-            this.#deps.logger.debug("event after a terminal state ignored", {
-              taskId: this.key.taskId,
-            });
-            return;
-          }
-          ({ payload, next } = make!(current));
-        }
-        // Compare-and-swap at the run's version; while it is under way, the run knows the
-        // event it hears of with this number is its own.
-        this.#appendingUpTo = this.#version + 1;
-        const { lease } = this.#deps;
-        const expected = this.#version;
-        let result: AppendResult;
-        try {
-          result = lease
-            ? await this.#deps.store.append(this.key, expected, payload, next, { lease })
-            : await this.#deps.store.append(this.key, expected, payload, next);
-        } catch (error) {
-          throw storeRefusal(error);
-        } finally {
-          this.#appendingUpTo = 0;
-        }
-        if (lease && !result.ok && result.current?.version === expected) {
-          // Refused with the version unchanged: another process's run holds the lease.
-          if (!this.#leased) throw new LeaseHeldElsewhere();
-          // This run's lease lapsed and another run took the task over: this one stops.
-          this.#stopAgent(new DOMException("Another run took the task over", "AbortError"));
-          return;
-        }
-        if (result.ok && lease) this.#leased = true;
-        if (this.#adopt(result, next)) {
-          if (!creating) {
-            this.#reached(payload, next);
-            return;
-          }
-          creating = false;
-          attempt = 0;
-          this.#settle("created", { outcome: { task: next, version: this.#version } });
-        } else if (creating) {
-          // A new task's id is fresh: losing at version 0 would mean the id was taken.
-          throw errors.internal();
-        } else if (attempt >= MAX_APPEND_ATTEMPTS) {
-          throw errors.internal();
-        }
-      }
-    } finally {
-      const next = this.#waitingWrites?.shift();
-      if (next) next();
-      else {
-        this.#writeUnderway = false;
-        const idle = this.#whenIdle;
-        this.#whenIdle = undefined;
-        for (const resolve of idle ?? []) resolve();
-      }
+  #publish(payload: StreamResponse, apply: (task: Task) => Task): Promise<void> {
+    // The run is over (answered, canceled, timed out): what a straggling agent publishes now
+    // is dropped, and never creates (or watches) a task.
+    if (this.#rank >= RANK.done) {
+      this.#deps.logger.debug("event after the run ended ignored", { taskId: this.key.taskId });
+      return WRITTEN;
     }
+    let json: string;
+    try {
+      json = JSON.stringify(payload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const pending: PendingEvent = { payload, json, apply };
+    if (!this.#task && !this.#creating) this.#queueCreation();
+    this.#queue.push(pending);
+    if (!this.#writing) this.#flush();
+    if (pending.outcome === null) return WRITTEN;
+    if (pending.outcome !== undefined) return Promise.reject(pending.outcome);
+    return new Promise((resolve, reject) => {
+      pending.done = { resolve, reject };
+    });
   }
 
-  /**
-   * Creates the task (SUBMITTED, with the user's message) and appends the agent's first
-   * event with one call of the store's `create`: one round trip where two appends take two.
-   */
-  async #createWith(make: EventMaker): Promise<void> {
+  /** Queues the creation of the task as its first event. */
+  #queueCreation(): void {
+    this.#creating = true;
+    this.#queue.push(this.#creation());
+  }
+
+  /** The event that creates the task: SUBMITTED, with the user's message. */
+  #creation(): PendingEvent {
     const created = this.#newTask();
     if (!this.#unwatch) this.#watch();
-    const { payload, next } = make(created);
-    const { lease } = this.#deps;
-    const entries = [
-      { event: { task: created }, task: created },
-      { event: payload, task: next },
-    ];
-    // Events 1 and 2 are this run's own, when it hears of them.
-    this.#appendingUpTo = 2;
-    let result: AppendResult;
+    const payload = { task: created };
+    return { payload, json: JSON.stringify(payload), apply: () => created, creates: true };
+  }
+
+  /** Creates the task before the agent runs; resolves once it is written. */
+  #createNow(): Promise<void> {
+    this.#queueCreation();
+    const creation = this.#queue[this.#queue.length - 1]!;
+    if (!this.#writing) this.#flush();
+    if (creation.outcome === null) return WRITTEN;
+    if (creation.outcome !== undefined) return Promise.reject(creation.outcome);
+    return new Promise((resolve, reject) => {
+      creation.done = { resolve, reject };
+    });
+  }
+
+  /**
+   * Writes what is queued, one batch per append, until nothing is: at once while the store
+   * answers at once, else when its answer comes (`#writing` meanwhile).
+   */
+  #flush(): void {
+    // Also while a write ends at once: an event published from within it (a watcher, a
+    // listener) waits its turn rather than write at a version not yet taken in.
+    this.#writing = true;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      let written: void | Promise<void>;
+      try {
+        written = this.#writeBatch(batch, 1);
+      } catch (error) {
+        this.#ended(batch, error);
+        continue;
+      }
+      if (written) {
+        written.then(
+          () => this.#resume(batch, null),
+          (error: unknown) => this.#resume(batch, error),
+        );
+        return;
+      }
+      this.#ended(batch, null);
+    }
+    this.#writing = false;
+    const idle = this.#whenIdle;
+    this.#whenIdle = undefined;
+    for (const resolve of idle ?? []) resolve();
+  }
+
+  /** A write that did not end at once ended: its publishers are told, and the next goes. */
+  #resume(batch: readonly PendingEvent[], outcome: unknown): void {
+    this.#ended(batch, outcome);
+    this.#flush();
+  }
+
+  /** Tells a batch's publishers how its write ended (`null`: written or dropped). */
+  #ended(batch: readonly PendingEvent[], outcome: unknown): void {
+    if (batch[0]?.creates) this.#creating = false;
+    for (const pending of batch) {
+      pending.outcome = outcome;
+      if (!pending.done) continue;
+      if (outcome === null) pending.done.resolve();
+      else pending.done.reject(outcome);
+    }
+  }
+
+  /**
+   * Appends a batch of the run's events with compare-and-swap at the run's version; at once
+   * (`undefined`) when the store answers at once. Events after a terminal state are
+   * dropped; when another writer appended first, the batch is applied again to the task as
+   * it now is.
+   */
+  #writeBatch(batch: readonly PendingEvent[], attempt: number): void | Promise<void> {
+    // The run ended while the batch waited.
+    if (this.#rank >= RANK.done) {
+      this.#deps.logger.debug("event after the run ended ignored", { taskId: this.key.taskId });
+      return;
+    }
+    const entries: TaskLogEntry[] = [];
+    let task = this.#task;
+    for (const pending of batch) {
+      if (task && isTerminal(task.status.state)) {
+        this.#deps.logger.debug("event after a terminal state ignored", {
+          taskId: this.key.taskId,
+        });
+        break;
+      }
+      if (pending.creates && task) continue;
+      if (!task && !pending.creates) {
+        // The write that was to create the task failed: this one creates it.
+        const creation = this.#creation();
+        task = creation.apply(undefined as never);
+        entries.push({ event: creation.payload, task, json: creation.json });
+      }
+      task = pending.apply(task!);
+      entries.push({ event: pending.payload, task, json: pending.json });
+    }
+    if (entries.length === 0) return;
+    const expected = this.#version;
+    // While it is under way, the run knows the events it hears of up to this number are its own.
+    this.#appendingUpTo = expected + entries.length;
+    const { lease, store } = this.#deps;
+    let result: AppendResult | Promise<AppendResult>;
     try {
       result = lease
-        ? await this.#deps.store.create!(this.key, entries, { lease })
-        : await this.#deps.store.create!(this.key, entries);
+        ? store.append(this.key, expected, entries, { lease })
+        : store.append(this.key, expected, entries);
     } catch (error) {
-      throw storeRefusal(error);
-    } finally {
       this.#appendingUpTo = 0;
+      throw storeRefusal(error);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (settled) => {
+          this.#appendingUpTo = 0;
+          return this.#appended(batch, entries, expected, settled, attempt);
+        },
+        (error: unknown) => {
+          this.#appendingUpTo = 0;
+          throw storeRefusal(error);
+        },
+      );
+    }
+    this.#appendingUpTo = 0;
+    return this.#appended(batch, entries, expected, result, attempt);
+  }
+
+  /** Takes in what the append of a batch did; tries again after a lost race. */
+  #appended(
+    batch: readonly PendingEvent[],
+    entries: readonly TaskLogEntry[],
+    expected: number,
+    result: AppendResult,
+    attempt: number,
+  ): void | Promise<void> {
+    if (this.#deps.lease && !result.ok && result.current?.version === expected) {
+      // Refused with the version unchanged: another process's run holds the lease.
+      if (!this.#leased) throw new LeaseHeldElsewhere();
+      // This run's lease lapsed and another run took the task over: this one stops.
+      this.#stopAgent(new DOMException("Another run took the task over", "AbortError"));
+      return;
+    }
+    if (result.ok) {
+      if (this.#deps.lease) this.#leased = true;
+      this.#adopt(result, entries[entries.length - 1]!.task);
+      entries.forEach((entry, i) => {
+        this.#reached(entry.event, entry.task, expected + i + 1);
+      });
+      return;
     }
     // A new task's id is fresh: losing at version 0 would mean the id was taken.
-    if (!result.ok) throw errors.internal();
-    if (lease) this.#leased = true;
-    this.#adopt(result, next);
-    this.#settle("created", { outcome: { task: created, version: 1 } });
-    this.#reached(payload, next);
+    if (expected === 0 || attempt >= MAX_APPEND_ATTEMPTS) throw errors.internal();
+    this.#adopt(result, entries[entries.length - 1]!.task);
+    return this.#writeBatch(batch, attempt + 1);
   }
 
   /** Resolves once no write is under way or waiting; `undefined` when none is. */
   #writesDone(): Promise<void> | undefined {
-    if (!this.#writeUnderway) return undefined;
+    if (!this.#writing) return undefined;
     this.#whenIdle ??= [];
     const idle = this.#whenIdle;
     return new Promise<void>((resolve) => {
@@ -700,30 +785,36 @@ export class Execution {
     });
   }
 
-  /** Settles what an appended event reached: a pause or an end, or a continuation joined. */
-  #reached(payload: StreamResponse, next: Task): void {
+  /**
+   * Settles what an appended event reached: the task created, a pause or an end, or a
+   * continuation joined.
+   */
+  #reached(payload: StreamResponse, next: Task, version: number): void {
     if ("statusUpdate" in payload) {
       const { state } = next.status;
       if (isTerminal(state) || isInterrupted(state)) {
-        this.#settle("paused", { outcome: { task: next, version: this.#version } });
+        this.#settle("paused", { outcome: { task: next, version } });
       }
-    } else if ("message" in payload && payload.message.role === "ROLE_USER") {
-      this.#settle("created", { outcome: { task: next, version: this.#version } });
+    } else if (
+      "task" in payload ||
+      ("message" in payload && payload.message.role === "ROLE_USER")
+    ) {
+      this.#settle("created", { outcome: { task: next, version } });
     }
   }
 
   /**
    * Takes in what an append did: the run's task moves on, or, on a lost race, becomes the
-   * task as it now is (and the agent stops if that has ended). Whether it appended.
+   * task as it now is (and the agent stops if that has ended).
    */
-  #adopt(result: AppendResult, next: Task): boolean {
+  #adopt(result: AppendResult, next: Task): void {
     if (result.ok) {
       // Unless the run already learned of later events while this append was under way.
       if (result.version > this.#version) {
         this.#task = next;
         this.#version = result.version;
       }
-      return true;
+      return;
     }
     if (!result.current) throw errors.taskNotFound(this.key.taskId);
     this.#task = result.current.task;
@@ -736,7 +827,6 @@ export class Execution {
       });
       this.#stopAgent(new DOMException(`The task is ${state}`, "AbortError"));
     }
-    return false;
   }
 
   /** The task a first event creates: SUBMITTED, with the user's message. */
