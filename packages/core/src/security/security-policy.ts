@@ -40,17 +40,16 @@ export class SecurityPolicy {
    * created through a protected skill are owned by whoever passed its check.
    * @throws A2AError UNAUTHENTICATED (401) or PERMISSION_DENIED (403).
    */
-  async authenticate(input: HttpInput): Promise<Authenticated> {
+  authenticate(input: HttpInput): Authenticated | Promise<Authenticated> {
     const auth = new RequestAuth(input, input.principal, this.#logger);
-    let principal = input.principal;
-    if (this.declared) {
-      const judged = this.#agent.length ? auth.check(this.#agent) : auth.identify(this.#known);
-      principal = await judged.catch(this.#refused);
-    }
-    return {
+    const authenticated = (principal: Principal | undefined): Authenticated => ({
       principal,
       authorize: (security) => auth.check(normalizeSecurity(security)).catch(this.#refused),
-    };
+    });
+    // An agent that declares no scheme has nothing to wait for.
+    if (!this.declared) return authenticated(input.principal);
+    const judged = this.#agent.length ? auth.check(this.#agent) : auth.identify(this.#known);
+    return judged.then(authenticated, this.#refused);
   }
 
   /** Logs a refusal, a security event (spec §13.4) whose message carries no credential. */

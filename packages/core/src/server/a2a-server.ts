@@ -183,7 +183,8 @@ export class A2AServer {
   }
 
   async sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
-    const execution = await this.#prepare(params, call);
+    const preparing = this.#prepare(params, call);
+    const execution = preparing instanceof Promise ? await preparing : preparing;
     const returnImmediately = params.configuration?.returnImmediately === true;
     execution.start({ createFirst: returnImmediately });
     const outcome = await execution.until(returnImmediately ? "created" : "paused");
@@ -464,16 +465,30 @@ export class A2AServer {
   }
 
   /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
-  async #prepare(params: SendMessageRequest, call: CallContext): Promise<Execution> {
+  /**
+   * Checks a send and registers its run, not yet started: at once for a new task when there
+   * is nothing to wait for (no message authorizer, no push config to check).
+   */
+  #prepare(params: SendMessageRequest, call: CallContext): Execution | Promise<Execution> {
     if (this.#closing) {
       throw new A2AError("INTERNAL", "The server is shutting down; send the message again", {
         transportStatus: 503,
       });
     }
-    const { message } = params;
-    if (this.#config.authorizeMessage) await this.#config.authorizeMessage(message, call);
+    const { authorizeMessage } = this.#config;
     const pushConfig = params.configuration?.taskPushNotificationConfig;
-    if (pushConfig) await this.#push().validateForSend(pushConfig);
+    if (!authorizeMessage && !pushConfig) return this.#open(params, call);
+    return (async () => {
+      if (authorizeMessage) await authorizeMessage(params.message, call);
+      if (pushConfig) await this.#push().validateForSend(pushConfig);
+      return this.#open(params, call);
+    })();
+  }
+
+  /** Registers the run of a checked send: a new task's at once, a continued one's once read. */
+  #open(params: SendMessageRequest, call: CallContext): Execution | Promise<Execution> {
+    const { message } = params;
+    const pushConfig = params.configuration?.taskPushNotificationConfig;
     assertPartsAccepted(message.parts, this.#config.inputModes);
     const request = {
       text: message.parts
@@ -573,7 +588,7 @@ export class A2AServer {
     const ks = execution.keyString;
     this.#executions.set(ks, execution);
     this.#leases?.runStarted();
-    void execution.until("done").then(() => {
+    execution.onDone(() => {
       this.#leases?.runEnded();
       if (this.#executions.get(ks) === execution) this.#executions.delete(ks);
     });

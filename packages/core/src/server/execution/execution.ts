@@ -198,6 +198,7 @@ export class Execution {
   readonly #settlements: Array<Settlement | undefined> = [];
   #waiters: Waiter[] = [];
   #onError: ((error: unknown) => void) | undefined;
+  #onDone: Array<() => void> = [];
   readonly #source: EventSource;
 
   constructor(deps: ExecutionDeps, init: ExecutionInit) {
@@ -240,6 +241,11 @@ export class Execution {
     this.#onError = listener;
   }
 
+  /** Tells `listener`, synchronously, when the run is over for the server. */
+  onDone(listener: () => void): void {
+    this.#onDone.push(listener);
+  }
+
   /**
    * Starts the agent. Call once, after the execution is registered. With `createFirst`, a
    * new task is created (SUBMITTED) before the agent runs, so `created` is reached at once
@@ -269,8 +275,10 @@ export class Execution {
       this.#settlements[passed] = settlement;
     }
     if (settlement && "error" in settlement && rank > this.#rank) this.#onError?.(settlement.error);
+    const done = rank === RANK.done && this.#rank < rank;
     this.#rank = Math.max(this.#rank, rank);
     this.#answerWaiters();
+    if (done) for (const listener of this.#onDone.splice(0)) listener();
   }
 
   #answerWaiters(): void {
@@ -421,15 +429,20 @@ export class Execution {
         await this.#createNow();
       }
       const result = await this.#deps.executor.execute(this.context, this.helper);
-      if (result !== undefined && result !== null) await this.#answer(result);
+      if (result !== undefined && result !== null) {
+        const answering = this.#answer(result);
+        if (answering) await answering;
+      }
     } catch (error) {
       await this.#afterAgentError(error);
     } finally {
-      await this.#finish();
+      const finishing = this.#finish();
+      if (finishing) await finishing;
     }
   }
 
-  async #answer(result: unknown): Promise<void> {
+  /** Takes in the agent's answer: at once unless something must be written first. */
+  #answer(result: unknown): void | Promise<void> {
     const parsed = MessageSchema.safeParse(result);
     if (!parsed.success) {
       this.#deps.logger.error("agent returned something that is not a Message", {
@@ -442,7 +455,7 @@ export class Execution {
         );
         this.#settle("paused", { error });
       }
-      if (this.#task) await this.#serverStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
+      if (this.#task) return this.#serverStatus("TASK_STATE_FAILED", AGENT_ERROR_TEXT);
       return;
     }
     const message: Message = {
@@ -455,15 +468,15 @@ export class Execution {
       message.taskId = this.key.taskId;
       const event = statusEvent(this.#source, "TASK_STATE_COMPLETED");
       event.status.message = message;
-      await this.#publish({ statusUpdate: event }, (task) => withStatus(task, event));
-      return;
+      return this.#publish({ statusUpdate: event }, (task) => withStatus(task, event));
     }
-    if (this.#task) {
-      // Answering inside a task: the message joins the history and is the send's result.
-      message.taskId ??= this.key.taskId;
-      await this.#publish({ message }, (task) => withMessage(task, message));
-    }
-    this.#settle("paused", { outcome: { message } });
+    const answered = () => this.#settle("paused", { outcome: { message } });
+    if (!this.#task) return answered();
+    // Answering inside a task: the message joins the history and is the send's result.
+    message.taskId ??= this.key.taskId;
+    const published = this.#publish({ message }, (task) => withMessage(task, message));
+    if (published === WRITTEN) return answered();
+    return published.then(answered);
   }
 
   async #afterAgentError(error: unknown): Promise<void> {
@@ -488,19 +501,48 @@ export class Execution {
     }
   }
 
-  async #finish(): Promise<void> {
+  /**
+   * Ends the run for the server once the agent settled: at once when nothing is left to
+   * write or release (see `#finishWriting`).
+   */
+  #finish(): void | Promise<void> {
+    if (this.#writing || this.#holdsLease || (!this.#refused && this.#abandoned)) {
+      return this.#finishWriting();
+    }
+    this.#release();
+  }
+
+  /**
+   * Whether the task is left where nobody would move it on: no task and no answer, or a
+   * task neither finished nor waiting for the client (even when a message answered).
+   */
+  get #abandoned(): boolean {
+    const state = this.#task?.status.state;
+    return state === undefined
+      ? this.#rank < RANK.paused
+      : !(isTerminal(state) || isInterrupted(state));
+  }
+
+  /** The run holds its unfinished task's lease (released when the run ends). */
+  get #holdsLease(): boolean {
+    const { lease, store } = this.#deps;
+    const state = this.#task?.status.state;
+    return (
+      this.#leased &&
+      lease !== undefined &&
+      store.runs !== undefined &&
+      !(state && isTerminal(state))
+    );
+  }
+
+  /** Waits for the run's writes, fails a task left abandoned, releases the lease. */
+  async #finishWriting(): Promise<void> {
     try {
       const writing = this.#writesDone();
       if (writing) await writing;
       if (this.#refused) return;
       const state = this.#task?.status.state;
-      // No task and no answer, or a task left neither finished nor waiting for the client
-      // (even when a message answered the send): nobody would ever move it on.
-      const abandoned =
-        state === undefined
-          ? this.#rank < RANK.paused
-          : !(isTerminal(state) || isInterrupted(state));
-      if (abandoned) {
+      if (this.#abandoned) {
         await this.#serverStatus("TASK_STATE_FAILED", AGENT_STOPPED_TEXT);
         if (state === undefined) {
           this.#deps.logger.warn("agent returned without a message or any task event", {
@@ -528,11 +570,9 @@ export class Execution {
    * that the next message may be run by any process. A finished task's lease ended with it.
    */
   async #releaseLease(): Promise<void> {
-    const { lease, store } = this.#deps;
-    const state = this.#task?.status.state;
-    if (!this.#leased || !lease || !store.runs || (state && isTerminal(state))) return;
+    if (!this.#holdsLease) return;
     try {
-      await store.runs.release(this.key, lease.holder);
+      await this.#deps.store.runs!.release(this.key, this.#deps.lease!.holder);
     } catch (error) {
       // It lapses by itself: until then, messages for the task are refused as still running.
       this.#deps.logger.warn("could not release the run's lease", {

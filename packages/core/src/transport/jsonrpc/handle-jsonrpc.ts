@@ -29,7 +29,8 @@ export async function handleJsonRpc(
   let id: JsonRpcId = null;
   try {
     // Credentials first: an unauthenticated body is not even read (so its id is unknown).
-    const auth = await deps.security.authenticate(input);
+    const authenticating = deps.security.authenticate(input);
+    const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const body = await readJsonBody(input, deps);
     id = readableId(body);
     const rpc = parseEnvelope(body);

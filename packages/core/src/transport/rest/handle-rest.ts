@@ -116,7 +116,8 @@ async function answerRest(
     }
     const { match } = routed;
     // Credentials before the body: an unauthenticated one is never read.
-    const auth = await deps.security.authenticate(input);
+    const authenticating = deps.security.authenticate(input);
+    const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const raw = await rawParams(match, input, deps);
     const invoked = await invoke(deps, input, match.method, raw, { version, agentUrl, auth });
     if (invoked.kind === "unary") {
