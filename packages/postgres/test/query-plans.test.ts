@@ -96,7 +96,7 @@ const appendValues = [
   null,
   false,
   60_000,
-  "{}",
+  "[{}]",
   null,
   30_000,
   tables.channel,

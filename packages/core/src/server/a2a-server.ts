@@ -464,7 +464,6 @@ export class A2AServer {
     }
   }
 
-  /** Validates a send, resolves the task it continues, and registers its (unstarted) run. */
   /**
    * Checks a send and registers its run, not yet started: at once for a new task when there
    * is nothing to wait for (no message authorizer, no push config to check).

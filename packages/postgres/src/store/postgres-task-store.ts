@@ -250,6 +250,9 @@ export class PostgresTaskStore implements TaskStore {
     const notification = this.#peers
       ? encodeNotification(key, version, entries.length === 1 ? eventJsons[0] : undefined)
       : null;
+    // The events go as one JSON array: a text PostgreSQL parses once, where an array of json
+    // values would be escaped element by element on the way and unescaped on arrival.
+    const events = `[${eventJsons.join(",")}]`;
     let rows: Array<{ version: number }>;
     if (expectedVersion === 0) {
       ({ rows } = await this.#query<{ version: number }>("create", [
@@ -262,7 +265,7 @@ export class PostgresTaskStore implements TaskStore {
         JSON.stringify(task),
         finished,
         this.#finishedTtlMs,
-        eventJsons,
+        events,
         lease?.holder ?? null,
         lease?.ttlMs ?? 0,
         this.#tables.channel,
@@ -288,7 +291,7 @@ export class PostgresTaskStore implements TaskStore {
         snapshot,
         finished,
         this.#finishedTtlMs,
-        eventJsons,
+        events,
         lease?.holder ?? null,
         lease?.ttlMs ?? 0,
         this.#tables.channel,

@@ -28,7 +28,7 @@ const LIVE = "(t.expires_at IS NULL OR t.expires_at > now())";
 export function statements({ tasks, events, pushConfigs }: TableNames): Statements {
   return {
     // $1-3 key, $4 context, $5 state, $6 status ms, $7 task JSON (after the last event),
-    // $8 finished, $9 finished TTL ms, $10 the first events' JSON (an array: 1, 2, ...),
+    // $8 finished, $9 finished TTL ms, $10 the first events (one JSON array: 1, 2, ...),
     // $11 lease holder or null, $12 lease ms, $13 channel, $14 NOTIFY payload or null (none:
     // no other instance listens, and notifying would serialise this commit with every other
     // notifying one).
@@ -36,8 +36,8 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
       WITH created AS (
         INSERT INTO ${tasks} (tenant, owner, task_id, context_id, state, status_ms, version,
           snapshot, snapshot_version, finished, expires_at, lease_holder, lease_expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, cardinality($10::json[]), $7::json,
-          cardinality($10::json[]), $8,
+        VALUES ($1, $2, $3, $4, $5, $6, json_array_length($10::json), $7::json,
+          json_array_length($10::json), $8,
           CASE WHEN $8 THEN now() + $9 * interval '1 millisecond' END,
           CASE WHEN NOT $8 THEN $11::text END,
           CASE WHEN NOT $8 AND $11::text IS NOT NULL THEN now() + $12 * interval '1 millisecond' END)
@@ -46,22 +46,22 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, e.seq, e.event FROM created,
-          unnest($10::json[]) WITH ORDINALITY AS e(event, seq)
+          json_array_elements($10::json) WITH ORDINALITY AS e(event, seq)
       )
       SELECT version, CASE WHEN $14::text IS NOT NULL THEN pg_notify($13, $14) END FROM created`,
     // $1-3 key, $4 expected version, $5 context, $6 state, $7 status ms, $8 task JSON or
-    // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 the events' JSON
-    // (an array, numbered from $4 + 1), $12 lease holder or null (not a run's append), $13
+    // null (then the snapshot stays), $9 finished, $10 finished TTL ms, $11 the events (one
+    // JSON array, numbered from $4 + 1), $12 lease holder or null (not a run's append), $13
     // lease ms, $14 channel, $15 NOTIFY payload or null.
     // A run's append is refused while another holder's lease has not lapsed; a terminal
     // event ends the lease.
     append: `
       WITH moved AS (
         UPDATE ${tasks} SET
-          version = $4 + cardinality($11::json[]), context_id = $5, state = $6, status_ms = $7,
+          version = $4 + json_array_length($11::json), context_id = $5, state = $6, status_ms = $7,
           snapshot = COALESCE($8::json, snapshot),
           snapshot_version = CASE WHEN $8::json IS NULL THEN snapshot_version
-            ELSE $4 + cardinality($11::json[]) END,
+            ELSE $4 + json_array_length($11::json) END,
           finished = $9,
           -- The retention clock starts when the task first finishes.
           expires_at = CASE WHEN $9 THEN COALESCE(expires_at, now() + $10 * interval '1 millisecond') END,
@@ -83,7 +83,7 @@ export function statements({ tasks, events, pushConfigs }: TableNames): Statemen
       ), logged AS (
         INSERT INTO ${events} (tenant, owner, task_id, seq, event)
         SELECT $1, $2, $3, $4 + e.seq, e.event FROM moved,
-          unnest($11::json[]) WITH ORDINALITY AS e(event, seq)
+          json_array_elements($11::json) WITH ORDINALITY AS e(event, seq)
       )
       SELECT version, CASE WHEN $15::text IS NOT NULL THEN pg_notify($14, $15) END FROM moved`,
     get: `SELECT ${taskColumns(events)} FROM ${tasks} t

@@ -638,8 +638,15 @@ export class Execution {
     } catch (error) {
       return Promise.reject(error);
     }
-    const pending: PendingEvent = { payload, json, apply };
-    if (!this.#task && !this.#creating) this.#queueCreation();
+    if (!this.#task && !this.#creating) {
+      this.#creating = true;
+      this.#queue.push(this.#creation());
+    }
+    return this.#enqueue({ payload, json, apply });
+  }
+
+  /** Queues `pending` and writes what is queued unless a write is under way. */
+  #enqueue(pending: PendingEvent): Promise<void> {
     this.#queue.push(pending);
     if (!this.#writing) this.#flush();
     if (pending.outcome === null) return WRITTEN;
@@ -647,12 +654,6 @@ export class Execution {
     return new Promise((resolve, reject) => {
       pending.done = { resolve, reject };
     });
-  }
-
-  /** Queues the creation of the task as its first event. */
-  #queueCreation(): void {
-    this.#creating = true;
-    this.#queue.push(this.#creation());
   }
 
   /** The event that creates the task: SUBMITTED, with the user's message. */
@@ -665,14 +666,8 @@ export class Execution {
 
   /** Creates the task before the agent runs; resolves once it is written. */
   #createNow(): Promise<void> {
-    this.#queueCreation();
-    const creation = this.#queue[this.#queue.length - 1]!;
-    if (!this.#writing) this.#flush();
-    if (creation.outcome === null) return WRITTEN;
-    if (creation.outcome !== undefined) return Promise.reject(creation.outcome);
-    return new Promise((resolve, reject) => {
-      creation.done = { resolve, reject };
-    });
+    this.#creating = true;
+    return this.#enqueue(this.#creation());
   }
 
   /**
