@@ -32,13 +32,7 @@ export interface SseOptions<T> {
 
 type Outcome<T> = { result: IteratorResult<T> } | { error: unknown };
 
-const settle = <T>(read: Promise<IteratorResult<T>>): Promise<Outcome<T>> =>
-  read.then(
-    (result) => ({ result }),
-    (error: unknown) => ({ error }),
-  );
-const KEEP_ALIVE = Symbol("keep-alive");
-const CLOSED = Symbol("closed");
+const NO_FRAME: Promise<string | undefined> = Promise.resolve(undefined);
 
 /**
  * A `text/event-stream` body: an initial comment, with the first event when it is there (so
@@ -52,18 +46,26 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
   const errorFrame = (error: unknown) => `${eventLine}data: ${options.encodeError(error)}\n\n`;
   let opened = false;
   let closed = false;
-  /** The event being waited for; kept across keep-alive comments. */
-  let pending: Promise<Outcome<T>> | undefined =
-    "pending" in options.first ? settle(options.first.pending) : undefined;
-  /** Wakes a `next()` waiting for an event, for a keep-alive or a close. */
-  let wake: ((reason: typeof KEEP_ALIVE | typeof CLOSED) => void) | undefined;
-  const timer = keepAliveMs > 0 ? setInterval(() => wake?.(KEEP_ALIVE), keepAliveMs) : undefined;
+  /** A read of the next event is under way (kept across keep-alive comments). */
+  let reading = false;
+  /** A read that ended while nobody waited for a frame. */
+  let unread: Outcome<T> | undefined;
+  /** The `next()` waiting for a frame: told of the event, a keep-alive or the close. */
+  let waiting: ((frame: string | undefined) => void) | undefined;
+
+  const answer = (text: string | undefined): void => {
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(text);
+  };
+  const timer =
+    keepAliveMs > 0 ? setInterval(() => answer(": keep-alive\n\n"), keepAliveMs) : undefined;
 
   const close = () => {
     if (closed) return;
     closed = true;
     if (timer !== undefined) clearInterval(timer);
-    wake?.(CLOSED);
+    answer(undefined);
     void rest.return?.();
   };
 
@@ -79,24 +81,8 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
     }
   };
 
-  const next = async (): Promise<string | undefined> => {
-    if (closed) return undefined;
-    if (!opened) {
-      opened = true;
-      const { first } = options;
-      return "event" in first ? `: stream open\n\n${frame(first.event)}` : ": stream open\n\n";
-    }
-    pending ??= settle(rest.next());
-    const outcome = await Promise.race([
-      pending,
-      new Promise<typeof KEEP_ALIVE | typeof CLOSED>((resolve) => {
-        wake = resolve;
-      }),
-    ]);
-    wake = undefined;
-    if (closed || outcome === CLOSED) return undefined;
-    if (outcome === KEEP_ALIVE) return ": keep-alive\n\n";
-    pending = undefined;
+  /** What a read's outcome puts on the wire: its frame, an error frame, or the end. */
+  const frameOf = (outcome: Outcome<T>): string | undefined => {
     if ("error" in outcome) {
       close();
       return errorFrame(outcome.error);
@@ -106,6 +92,56 @@ export function eventFrames<T>(options: SseOptions<T>): EventFrames {
       return undefined;
     }
     return frame(outcome.result.value);
+  };
+
+  const arrived = (outcome: Outcome<T>): void => {
+    reading = false;
+    if (closed) return;
+    const resolve = waiting;
+    if (!resolve) {
+      unread = outcome;
+      return;
+    }
+    // Taken first: a last frame (the end, an error) closes the stream, which answers any
+    // waiter with the end.
+    waiting = undefined;
+    resolve(frameOf(outcome));
+  };
+
+  const read = (next: Promise<IteratorResult<T>>): void => {
+    reading = true;
+    next.then(
+      (result) => arrived({ result }),
+      (error: unknown) => arrived({ error }),
+    );
+  };
+  if ("pending" in options.first) read(options.first.pending);
+
+  // One promise per frame: no race, no async frame, no promise per wake-up source.
+  const next = (): Promise<string | undefined> => {
+    if (closed) return NO_FRAME;
+    if (!opened) {
+      opened = true;
+      const { first } = options;
+      return Promise.resolve(
+        "event" in first ? `: stream open\n\n${frame(first.event)}` : ": stream open\n\n",
+      );
+    }
+    if (unread) {
+      const outcome = unread;
+      unread = undefined;
+      return Promise.resolve(frameOf(outcome));
+    }
+    if (!reading) {
+      try {
+        read(rest.next());
+      } catch (error) {
+        read(Promise.reject(error));
+      }
+    }
+    return new Promise((resolve) => {
+      waiting = resolve;
+    });
   };
 
   return { next, close };
