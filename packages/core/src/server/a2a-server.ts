@@ -182,17 +182,29 @@ export class A2AServer {
     return this.#openStreams;
   }
 
-  async sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
-    const preparing = this.#prepare(params, call);
-    const execution = preparing instanceof Promise ? await preparing : preparing;
+  sendMessage(params: SendMessageRequest, call: CallContext): Promise<SendMessageResponse> {
+    // Without async frames: a new task's send is prepared at once (see #prepare), and its
+    // answer is the run's own promise carried on by one `then`.
+    try {
+      const preparing = this.#prepare(params, call);
+      if (preparing instanceof Promise) return preparing.then((run) => this.#sent(run, params));
+      return this.#sent(preparing, params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Starts a prepared send and answers once the client's wait is over. */
+  #sent(execution: Execution, params: SendMessageRequest): Promise<SendMessageResponse> {
     const returnImmediately = params.configuration?.returnImmediately === true;
     execution.start({ createFirst: returnImmediately });
-    const outcome = await execution.until(returnImmediately ? "created" : "paused");
-    if (!outcome) throw errors.internal();
-    if ("message" in outcome) return { message: outcome.message };
-    return {
-      task: taskView(outcome.task, { historyLength: params.configuration?.historyLength }),
-    };
+    return execution.until(returnImmediately ? "created" : "paused").then((outcome) => {
+      if (!outcome) throw errors.internal();
+      if ("message" in outcome) return { message: outcome.message };
+      return {
+        task: taskView(outcome.task, { historyLength: params.configuration?.historyLength }),
+      };
+    });
   }
 
   /**

@@ -46,13 +46,15 @@ function tooDeep(maxDepth: number): A2AError {
 /**
  * The request body as JSON: the host's pre-parsed body if any, else read within the limit.
  * Refuses non-JSON content types (415) and bodies nested deeper than the limit (before
- * anything recursive sees them). With `optional`, an empty body is `undefined`.
+ * anything recursive sees them). With `optional`, an empty body is `undefined`. Refusals
+ * before the body is read are thrown; a body read and parsed continues the read's promise
+ * (no async frame of its own on every request).
  */
-export async function readJsonBody(
+export function readJsonBody(
   input: HttpInput,
   limits: Pick<BindingDeps, "maxBodyBytes" | "maxJsonDepth">,
   options: { optional?: boolean } = {},
-): Promise<unknown> {
+): unknown | Promise<unknown> {
   const contentType = input.header("content-type");
   if (contentType !== null && !isJsonMediaType(contentType)) {
     throw new A2AError(
@@ -66,8 +68,13 @@ export async function readJsonBody(
     if (valueNestsDeeper(input.parsedBody, maxJsonDepth)) throw tooDeep(maxJsonDepth);
     return input.parsedBody;
   }
-  const text = await input.text(limits.maxBodyBytes);
-  if (options.optional && text.trim() === "") return undefined;
+  return input
+    .text(limits.maxBodyBytes)
+    .then((text) => parseJsonBody(text, maxJsonDepth, options.optional === true));
+}
+
+function parseJsonBody(text: string, maxJsonDepth: number, optional: boolean): unknown {
+  if (optional && text.trim() === "") return undefined;
   if (jsonTextNestsDeeper(text, maxJsonDepth)) throw tooDeep(maxJsonDepth);
   try {
     return withoutStack(() => JSON.parse(text));

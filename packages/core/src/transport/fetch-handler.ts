@@ -127,21 +127,35 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
     }
   };
 
-  const handle = async (input: HttpInput): Promise<HttpReply> => {
+  /** Where a request goes: its endpoint and the agent's URL, or the answer already. */
+  const target = (
+    input: HttpInput,
+  ): { reply: HttpReply } | { endpoint: Endpoint; origin: RequestOrigin; agentUrl: string } => {
+    const base = normalizeBasePath(input.basePath ?? config.basePath);
+    const endpoint = endpointOf(input.path, base);
+    if (endpoint.kind === "none") return { reply: notFound(input.path) };
+    // Checked on every request, so a bad Host is refused whatever the request asks for.
+    let origin: RequestOrigin;
     try {
-      const { path, method } = input;
-      const base = normalizeBasePath(input.basePath ?? config.basePath);
-      const endpoint = endpointOf(path, base);
-      if (endpoint.kind === "none") return notFound(path);
-      // Checked on every request, so a bad Host is refused whatever the request asks for.
-      let origin: RequestOrigin;
-      try {
-        origin = checkedOrigin(input, config.origin);
-      } catch (error) {
-        const refusal = toA2AError(error, config.logger);
-        return endpoint.kind === "jsonrpc" ? errorReply(null, refusal) : statusReply(refusal);
-      }
-      const agentUrl = config.publicUrl ?? `${originUrl(origin)}${base || "/"}`;
+      origin = checkedOrigin(input, config.origin);
+    } catch (error) {
+      const refusal = toA2AError(error, config.logger);
+      const reply = endpoint.kind === "jsonrpc" ? errorReply(null, refusal) : statusReply(refusal);
+      return { reply };
+    }
+    const agentUrl = config.publicUrl ?? `${originUrl(origin)}${base || "/"}`;
+    return { endpoint, origin, agentUrl };
+  };
+
+  /** Every endpoint but a JSON-RPC POST: the card, the JWKS, HTTP+JSON, a wrong method. */
+  const answer = async (
+    input: HttpInput,
+    endpoint: Endpoint,
+    origin: RequestOrigin,
+    agentUrl: string,
+  ): Promise<HttpReply> => {
+    const { path, method } = input;
+    try {
       if (endpoint.kind === "card") {
         if (method !== "GET" && method !== "HEAD") {
           return refuseMethod(method, ["GET", "HEAD"], "card");
@@ -174,13 +188,29 @@ export function createFetchHandler(config: FetchHandlerConfig): FetchHandler {
         }
         return jwksReply(config.pushKeys!, config.cardMaxAgeSeconds);
       }
-      if (endpoint.kind === "jsonrpc") {
-        if (method !== "POST") return refuseMethod(method, ["POST"], "jsonrpc");
-        return await handleJsonRpc(config, input, agentUrl);
+      if (endpoint.kind === "jsonrpc") return refuseMethod(method, ["POST"], "jsonrpc");
+      if (endpoint.kind === "rest") {
+        return (await handleRest(config, input, endpoint.rel, agentUrl)) ?? notFound(path);
       }
-      return (await handleRest(config, input, endpoint.rel, agentUrl)) ?? notFound(path);
+      return notFound(path);
     } catch (error) {
       return statusReply(toA2AError(error, config.logger));
+    }
+  };
+
+  // Not async: a JSON-RPC POST is answered by handleJsonRpc's own promise (which never
+  // rejects), with no frame of its own per request.
+  const handle = (input: HttpInput): Promise<HttpReply> => {
+    try {
+      const routed = target(input);
+      if ("reply" in routed) return Promise.resolve(routed.reply);
+      const { endpoint, origin, agentUrl } = routed;
+      if (endpoint.kind === "jsonrpc" && input.method === "POST") {
+        return handleJsonRpc(config, input, agentUrl);
+      }
+      return answer(input, endpoint, origin, agentUrl);
+    } catch (error) {
+      return Promise.resolve(statusReply(toA2AError(error, config.logger)));
     }
   };
 

@@ -1,4 +1,5 @@
 import type { Clock } from "../../ports/clock.js";
+import { isoTime } from "../../util/iso-time.js";
 import type { Message, TaskState, TaskStatusUpdateEvent } from "../../wire/v1/index.js";
 import type { AgentMessageInput } from "./agent-executor.js";
 
@@ -35,7 +36,7 @@ export function statusEvent(
 ): TaskStatusUpdateEvent {
   const status: TaskStatusUpdateEvent["status"] = {
     state,
-    timestamp: new Date(source.clock.now()).toISOString(),
+    timestamp: isoTime(source.clock.now()),
   };
   if (message !== undefined) status.message = agentMessage(source, message);
   const event: TaskStatusUpdateEvent = {

@@ -10,6 +10,7 @@ import type {
   TaskStore,
 } from "../../ports/task-store.js";
 import { describe } from "../../util/describe-error.js";
+import { isoTime } from "../../util/iso-time.js";
 import {
   isInterrupted,
   isTerminal,
@@ -871,7 +872,7 @@ export class Execution {
       contextId: this.context.contextId,
       status: {
         state: "TASK_STATE_SUBMITTED",
-        timestamp: new Date(this.#deps.clock.now()).toISOString(),
+        timestamp: isoTime(this.#deps.clock.now()),
       },
       history: [{ ...this.context.userMessage, taskId: this.key.taskId }],
     };

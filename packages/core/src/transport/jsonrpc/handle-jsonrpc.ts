@@ -46,11 +46,11 @@ export async function handleJsonRpc(
       });
     }
     try {
-      const invoked = await invoke(deps, input, method, rpc.params, { version, agentUrl, auth });
-      if (invoked.kind === "unary") return resultReply(rpc.id, invoked.result);
+      const invoked = invoke(deps, input, method, rpc.params, { version, agentUrl, auth });
+      if (invoked.kind === "unary") return resultReply(rpc.id, await invoked.result);
       return await openEventStream(
         deps,
-        invoked.events,
+        await invoked.events,
         (json) => resultEnvelope(rpc.id, json),
         (error) => errorBody(rpc.id, toA2AError(error, deps.logger)),
       );

@@ -119,9 +119,9 @@ async function answerRest(
     const authenticating = deps.security.authenticate(input);
     const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const raw = await rawParams(match, input, deps);
-    const invoked = await invoke(deps, input, match.method, raw, { version, agentUrl, auth });
+    const invoked = invoke(deps, input, match.method, raw, { version, agentUrl, auth });
     if (invoked.kind === "unary") {
-      const reply = json(invoked.result, contentType);
+      const reply = json(await invoked.result, contentType);
       // The extended card is the caller's own (spec §13.3): no cache keeps it for anyone else.
       if (match.operation.name === "GetExtendedAgentCard") {
         reply.headers["cache-control"] = "private, no-store";
@@ -130,7 +130,7 @@ async function answerRest(
     }
     return await openEventStream(
       deps,
-      invoked.events,
+      await invoked.events,
       (json) => json,
       (error) => errorBody(toA2AError(error, deps.logger)),
       // REST clients tell an error frame from an event by its type, not by its data.
