@@ -33,6 +33,7 @@ export default defineConfig({
             "unit/**/*.test.ts",
             "e2e/**/*.test.ts",
             "interop/**/*.test.ts",
+            "packaging/**/*.test.ts",
           ],
         },
       },

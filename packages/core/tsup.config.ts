@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { requireEsmEntries } from "../../scripts/require-esm-entries.mjs";
 
 export default defineConfig({
   // The Node bridge is its own entry, so the main one stays free of node: imports.
@@ -10,7 +11,8 @@ export default defineConfig({
     "wire/index": "src/wire/index.ts",
     "wire/v03/index": "src/wire/v03/index.ts",
   },
-  format: ["esm"],
+  // `cjs` for the `.d.cts` types; its JavaScript is replaced (see requireEsmEntries).
+  format: ["esm", "cjs"],
   // Node types only matter to the bridge; the main entry is checked without them (tsconfig.json).
   dts: { compilerOptions: { types: ["node"] } },
   sourcemap: true,
@@ -18,4 +20,11 @@ export default defineConfig({
   target: "es2022",
   platform: "neutral",
   external: [/^node:/],
+  onSuccess: requireEsmEntries("dist", [
+    "index",
+    "node/index",
+    "node/internal",
+    "wire/index",
+    "wire/v03/index",
+  ]),
 });

@@ -1,4 +1,4 @@
-import type { JWK } from "jose";
+import type { CryptoKey, JWK } from "jose";
 import { z } from "zod";
 import { DEFAULT_MODES } from "./card/build-card.js";
 import { AgentCardInput, SecurityInputSchema } from "./card/card-input.js";

@@ -41,4 +41,8 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the package's CommonJS build (types only, see requireEsmEntries) goes
+// through every entry.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,4 +1,11 @@
-import { base64url, FlattenedSign, flattenedVerify, importJWK, type JWK } from "jose";
+import {
+  base64url,
+  type CryptoKey,
+  FlattenedSign,
+  flattenedVerify,
+  importJWK,
+  type JWK,
+} from "jose";
 import { keyResolver, type VerificationKeys } from "../security/verification-keys.js";
 import { compact } from "../util/compact.js";
 import type { AgentCardSignature } from "../wire/v1/index.js";

@@ -1,4 +1,4 @@
-import { importJWK, type JSONWebKeySet, type JWK, SignJWT } from "jose";
+import { type CryptoKey, importJWK, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import { toBase64Url } from "../util/base64url.js";
 
 /** The request header that carries a delivery's signature (a compact JWS: a JWT). */
